@@ -1,24 +1,49 @@
 """SSZ encoding and strict decoding over remerkleable types.
 
 Every decode of untrusted bytes in the node goes through `decode`, which raises
-`SSZDecodeError` (never another exception type) for malformed input.
+`SSZDecodeError` (never another exception type) for malformed input:
+
+    bytes --ssz.strict.validate--> (structure checked) --remerkleable--> view
+
+`validate` rejects everything remerkleable 0.1.28 would accept leniently (see
+ssz/strict.py); remerkleable then only ever decodes canonical bytes.
 """
 from __future__ import annotations
 
+from ssz.errors import SSZDecodeError
+from ssz.strict import type_name, validate
 
-class SSZDecodeError(ValueError):
-    """Bytes that are not a valid SSZ encoding of the expected type."""
+__all__ = ["SSZDecodeError", "decode", "encode"]
 
 
-def decode(typ, data: bytes):
-    """Decode `data` as `typ`, rejecting anything but its exact canonical encoding."""
+def decode(typ, data):
+    """Decode `data` as `typ`, accepting only its exact canonical encoding.
+
+    Args:
+        typ: a remerkleable view type (container, list, vector, bitfield, bytes, uint).
+        data: bytes, bytearray or memoryview.
+    Raises:
+        SSZDecodeError: for any malformed input, naming the type, path and reason.
+        TypeError: when `data` is not bytes-like (a programming error, not bad input).
+    """
+    if not isinstance(data, bytes):
+        if not isinstance(data, (bytearray, memoryview)):
+            raise TypeError(f"decode needs bytes, got {type(data).__name__}")
+        data = bytes(data)
+    checked = validate(typ, data)
     try:
-        return typ.decode_bytes(bytes(data))
+        value = typ.decode_bytes(data)
     except SSZDecodeError:
         raise
-    except Exception as e:  # remerkleable raises a mix of ValueError, Exception, IndexError
-        raise SSZDecodeError(f"invalid {getattr(typ, '__name__', typ)}: {e}") from None
+    except Exception as e:  # noqa: BLE001 - remerkleable raises bare Exception/ValueError/IndexError
+        raise SSZDecodeError(f"{type(e).__name__}: {e}", type_name(typ), (), type_name(typ)) from None
+    if not checked and value.encode_bytes() != data:
+        # A kind of type ssz.strict has no checker for: canonical means it re-encodes the same.
+        raise SSZDecodeError("not the canonical encoding (re-encoding differs)", type_name(typ),
+                             (), type_name(typ))
+    return value
 
 
 def encode(obj) -> bytes:
+    """The SSZ bytes of a view."""
     return obj.encode_bytes()

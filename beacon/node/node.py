@@ -1,0 +1,188 @@
+"""The beacon node: every service under one trio nursery.
+
+    run_node
+     ├─ signal watcher (SIGINT/SIGTERM -> cancel the root scope)
+     ├─ ChainService.run          the only writer of the chain (import queue)
+     ├─ network (p2p host, gossip hooks, handshake)   -> ChainService.submit
+     ├─ SyncService.run (range sync after handshake, parent lookups) -> submit
+     ├─ HTTP API / metrics servers (read NodeView)
+     └─ slot loop: on_tick, one log line per slot, metrics, validator duties
+
+Shutdown cancels the root scope; the `finally` block then says goodbye to peers and
+closes the databases under a shielded, time-bounded scope so a stuck peer cannot keep
+the process alive.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+
+import trio
+
+from beacon.node import chain_adapter as ca
+from beacon.node.chain_service import ChainService
+from beacon.node.clock import SlotClock
+from beacon.node.http_api import serve_api
+from beacon.node.metrics import NodeMetrics, serve_metrics
+from beacon.node.options import NodeOptions
+from beacon.node.state_metrics import update_state_metrics
+from beacon.node.views import NodeView
+from validator.op_pool import OperationPool
+
+log = logging.getLogger("beacon.node")
+
+SHUTDOWN_GRACE = 3.0
+
+
+@dataclass
+class NodeHandle:
+    """What `run_node` reports when started (for tests and the startup banner)."""
+    view: NodeView
+    http_port: int | None
+    metrics_port: int | None
+    cancel_scope: trio.CancelScope
+
+
+async def _watch_signals(scope: trio.CancelScope, *, task_status=trio.TASK_STATUS_IGNORED):
+    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        task_status.started()
+        async for signum in signals:
+            log.info("received %s, shutting down", signal.Signals(signum).name)
+            scope.cancel()
+            return
+
+
+async def run_node(options: NodeOptions, *, handle_signals: bool = True,
+                   task_status=trio.TASK_STATUS_IGNORED) -> None:
+    """Run the node until cancelled (or SIGINT/SIGTERM when `handle_signals`).
+
+    Raises:
+        ca.ChainOpenError: the datadir holds another chain, or no genesis was given.
+        OSError: a port cannot be bound.
+    """
+    config = options.config
+    chain = ca.open_chain(config, options.datadir, options.genesis_state)
+    metrics = NodeMetrics()
+    pool = OperationPool(config)
+    genesis_time = int(ca.genesis_state(chain).genesis_time)
+    clock = SlotClock(genesis_time, config.SECONDS_PER_SLOT, config.SLOTS_PER_EPOCH)
+    cs = ChainService(chain, config, metrics, pool)
+    protection = network = None
+    try:
+        async with trio.open_nursery() as nursery:
+            if handle_signals:
+                await nursery.start(_watch_signals, nursery.cancel_scope)
+            await nursery.start(cs.run)
+            network = await _start_network(nursery, options, cs, pool, metrics, clock)
+            view = NodeView(config, cs, network, clock)
+            http_port = metrics_port = None
+            if options.http_port is not None:
+                http_port = await nursery.start(serve_api, view, options.host, options.http_port)
+            if options.metrics_port is not None:
+                metrics_port = await nursery.start(
+                    serve_metrics, metrics, options.host, options.metrics_port)
+            client = None
+            if options.validator_indices:
+                client, protection = _make_validator(options, view, pool, metrics)
+            await nursery.start(_slot_loop, config, clock, cs, view, client, metrics, pool)
+            _banner(options, view, http_port, metrics_port)
+            task_status.started(NodeHandle(view, http_port, metrics_port, nursery.cancel_scope))
+    finally:
+        with trio.move_on_after(SHUTDOWN_GRACE) as cleanup:
+            cleanup.shield = True
+            if network is not None:
+                await network.close()
+            if protection is not None:
+                protection.close()
+            ca.close_chain(chain)
+        log.info("stopped")
+
+
+async def _start_network(nursery, options, cs, pool, metrics, clock):
+    try:
+        from beacon.node.network import start_network
+    except ImportError as e:  # the p2p layer is optional for a single-node run
+        log.warning("p2p unavailable (%s): running without peers", e)
+        return None
+    return await start_network(nursery, options, cs, pool, metrics, clock)
+
+
+def _make_validator(options, view, pool, metrics):
+    from validator.client import ValidatorClient, interop_keys
+    from validator.slashing_protection import SlashingProtection
+
+    protection = SlashingProtection(options.datadir / "slashing_protection")
+    keys = interop_keys(options.validator_indices)
+    return ValidatorClient(options.config, keys, view, protection, pool, metrics), protection
+
+
+def _banner(options, view, http_port, metrics_port) -> None:
+    ident = view.identity()
+    for addr in ident.get("p2p_addresses", []):
+        log.info("p2p listening on %s", addr)
+    if http_port:
+        log.info("beacon API on http://%s:%d/eth/v1/node/identity", options.host, http_port)
+    if metrics_port:
+        log.info("metrics on http://%s:%d/metrics", options.host, metrics_port)
+    log.info("running %d validators", len(options.validator_indices))
+
+
+async def _slot_loop(config, clock: SlotClock, cs: ChainService, view: NodeView, client,
+                     metrics: NodeMetrics, pool, *, task_status=trio.TASK_STATUS_IGNORED):
+    """Per slot: tick the fork choice, log one line, refresh metrics, run duties."""
+    task_status.started()
+    if clock.before_genesis():
+        log.info("waiting for genesis in %.0f s", clock.seconds_until(clock.genesis_time))
+    async with trio.open_nursery() as duties:
+        async for slot in clock.slots():
+            cs.on_tick(clock.now())
+            _log_slot(config, slot, view, metrics, pool)
+            if client is not None:
+                mid = trio.current_time() + clock.seconds_until(
+                    clock.slot_start(slot) + config.SECONDS_PER_SLOT / 2)
+                duties.start_soon(_run_duties, client, slot, mid, config.SECONDS_PER_SLOT * 2)
+
+
+async def _run_duties(client, slot: int, mid: float, budget: float) -> None:
+    with trio.move_on_after(budget) as scope:
+        try:
+            await client.on_slot(slot, mid)
+        except Exception:  # a duty bug skips this slot's duties, the node runs on
+            log.exception("validator duties of slot %d failed", slot)
+    if scope.cancelled_caught:
+        log.warning("validator duties of slot %d took longer than %.0f s", slot, budget)
+
+
+def _log_slot(config, slot: int, view: NodeView, metrics: NodeMetrics, pool) -> None:
+    root, head_slot = view.head()
+    fin = ca.finalized_checkpoint(view.chain)
+    just = ca.justified_checkpoint(view.chain)
+    peers = len(view.peers())
+    metrics.beacon_slot.set(slot)
+    metrics.libp2p_peers.set(peers)
+    try:
+        update_state_metrics(metrics, config, ca.state_at_block(view.chain, root), pool)
+    except Exception:
+        log.debug("state metrics failed", exc_info=True)
+    if pool is not None and slot % config.SLOTS_PER_EPOCH == 0:
+        pool.prune(slot // config.SLOTS_PER_EPOCH)
+    log.info("slot %d | head %s @ %d | justified %d | finalized %d | peers %d",
+             slot, root.hex()[:12], head_slot, just[0], fin[0], peers)
+
+
+def main(options: NodeOptions) -> int:
+    logging.basicConfig(level=options.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)-5s %(name)s: %(message)s")
+    # Our per-slot line is the info-level story; libp2p internals are noise.
+    for noisy in ("libp2p", "multiaddr", "async_service"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    try:
+        trio.run(run_node, options)
+    except ca.ChainOpenError as e:
+        from beacon.cli.errors import UserError
+        raise UserError(str(e)) from None
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,183 @@
+"""Columns of the validator registry and balances, read straight from the SSZ tree.
+
+Reading `state.validators[i].field` through views costs microseconds per access; epoch
+processing touches every field of every validator. `validator_columns(state)` returns
+numpy columns parsed from the tree backing and cached by the identity of that backing
+(tree nodes are immutable, so a node seen before always holds the same values). When the
+registry changed, only the subtrees that differ from the last parsed version are walked,
+so a block that exits one validator costs one path through the tree, not a full parse.
+
+Invariant: a `ValidatorColumns` is never mutated after it is returned; writers change the
+state through views and ask again.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from remerkleable.tree import PairNode, RootNode, subtree_fill_to_contents
+
+_U64 = np.uint64
+
+
+def _u64(leaf) -> int:
+    return int.from_bytes(leaf.root[:8], "little")
+
+
+def _collect(node, depth: int, count: int, out: list) -> None:
+    """Append the first `count` leaves at `depth` below `node`."""
+    if count <= 0:
+        return
+    if depth == 0:
+        out.append(node)
+        return
+    half = 1 << (depth - 1)
+    if count <= half:
+        _collect(node.left, depth - 1, count, out)
+    else:
+        _collect(node.left, depth - 1, half, out)
+        _collect(node.right, depth - 1, count - half, out)
+
+
+def _changed(old, new, depth: int, offset: int, count: int, out: list) -> None:
+    """Indices below `new` (first `count` leaves) whose subtree differs from `old`."""
+    if old is new or count <= 0:
+        return
+    if depth == 0:
+        out.append(offset)
+        return
+    half = 1 << (depth - 1)
+    if not isinstance(old, PairNode):  # a zero subtree in the old tree: everything is new
+        out.extend(range(offset, offset + count))
+        return
+    _changed(old.left, new.left, depth - 1, offset, min(count, half), out)
+    if count > half:
+        _changed(old.right, new.right, depth - 1, offset + half, count - half, out)
+
+
+class ValidatorColumns:
+    """Per-field numpy columns of the registry (uint64, `slashed` as bool)."""
+
+    FIELDS = ("effective_balance", "slashed", "activation_eligibility_epoch",
+              "activation_epoch", "exit_epoch", "withdrawable_epoch")
+
+    def __init__(self, count: int):
+        self.count = count
+        self.effective_balance = np.zeros(count, dtype=_U64)
+        self.slashed = np.zeros(count, dtype=bool)
+        self.activation_eligibility_epoch = np.zeros(count, dtype=_U64)
+        self.activation_epoch = np.zeros(count, dtype=_U64)
+        self.exit_epoch = np.zeros(count, dtype=_U64)
+        self.withdrawable_epoch = np.zeros(count, dtype=_U64)
+        self.pubkeys: list[bytes] = [b""] * count
+        self._active: dict[int, np.ndarray] = {}
+        self._memo: dict = {}
+
+    def set_from_node(self, i: int, v) -> None:
+        """Fill row `i` from the tree node of one Validator container (8 fields, depth 3)."""
+        l, r = v.left, v.right
+        ll, lr, rl, rr = l.left, l.right, r.left, r.right
+        pk = ll.left
+        self.pubkeys[i] = bytes(pk.left.root) + bytes(pk.right.root[:16])
+        self.effective_balance[i] = _u64(lr.left)
+        self.slashed[i] = lr.right.root[0] != 0
+        self.activation_eligibility_epoch[i] = _u64(rl.left)
+        self.activation_epoch[i] = _u64(rl.right)
+        self.exit_epoch[i] = _u64(rr.left)
+        self.withdrawable_epoch[i] = _u64(rr.right)
+
+    def grown_copy(self, count: int) -> "ValidatorColumns":
+        out = ValidatorColumns.__new__(ValidatorColumns)
+        out.count = count
+        n = min(count, self.count)
+        for name in self.FIELDS:
+            col = getattr(self, name)
+            new = np.zeros(count, dtype=col.dtype)
+            new[:n] = col[:n]
+            setattr(out, name, new)
+        out.pubkeys = self.pubkeys[:n] + [b""] * (count - n)
+        out._active = {}
+        out._memo = {}
+        return out
+
+    def active_indices(self, epoch: int) -> np.ndarray:
+        """Sorted indices active at `epoch` (cached per epoch)."""
+        got = self._active.get(epoch)
+        if got is None:
+            mask = (self.activation_epoch <= epoch) & (self.exit_epoch > epoch)
+            got = np.nonzero(mask)[0].astype(np.int64)
+            got.flags.writeable = False
+            self._active[epoch] = got
+        return got
+
+    def memo(self, key, compute):
+        """Cache a value derived from these columns only (keyed by the caller)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
+
+# (registry backing node) -> columns; a handful of recent registry versions.
+_CACHE: "OrderedDict[int, tuple[object, ValidatorColumns]]" = OrderedDict()
+_CACHE_SIZE = 6
+
+
+def validator_columns(state) -> ValidatorColumns:
+    validators = state.validators
+    backing = validators.get_backing()
+    hit = _CACHE.get(id(backing))
+    if hit is not None and hit[0] is backing:
+        _CACHE.move_to_end(id(backing))
+        return hit[1]
+    contents, count = backing.left, validators.length()
+    depth = type(validators).contents_depth()
+    base = next(reversed(_CACHE.values()), None) if _CACHE else None
+    if base is not None:
+        base_contents = base[0].left
+        cols = base[1].grown_copy(count)
+        changed: list[int] = []
+        _changed(base_contents, contents, depth, 0, count, changed)
+        nodes = [contents.getter((1 << depth) | i) for i in changed] if len(changed) < 64 else None
+        if nodes is None:
+            leaves: list = []
+            _collect(contents, depth, count, leaves)
+            nodes = [leaves[i] for i in changed]
+        for i, node in zip(changed, nodes):
+            cols.set_from_node(i, node)
+    else:
+        cols = ValidatorColumns(count)
+        leaves = []
+        _collect(contents, depth, count, leaves)
+        for i, node in enumerate(leaves):
+            cols.set_from_node(i, node)
+    for name in ValidatorColumns.FIELDS:
+        getattr(cols, name).flags.writeable = False
+    _CACHE[id(backing)] = (backing, cols)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return cols
+
+
+def read_balances(state) -> np.ndarray:
+    """All balances as a writable uint64 array (a copy)."""
+    balances = state.balances
+    count = balances.length()
+    leaves: list = []
+    _collect(balances.get_backing().left, type(balances).contents_depth(), (count + 3) // 4, leaves)
+    data = b"".join(bytes(leaf.root) for leaf in leaves)
+    return np.frombuffer(data, dtype="<u8", count=count).astype(_U64)
+
+
+def write_balances(state, values: np.ndarray) -> None:
+    """Replace `state.balances` by `values` (same length), building the tree in one go."""
+    typ = type(state.balances)
+    count = len(values)
+    data = np.asarray(values, dtype="<u8").tobytes()
+    if len(data) % 32:
+        data += b"\x00" * (32 - len(data) % 32)
+    chunks = [RootNode(data[i:i + 32]) for i in range(0, len(data), 32)]
+    contents = subtree_fill_to_contents(chunks, typ.contents_depth())
+    backing = PairNode(contents, RootNode(count.to_bytes(32, "little")))
+    state.balances = typ.view_from_backing(backing)

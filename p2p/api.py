@@ -1,0 +1,69 @@
+"""What the P2P layer needs from the chain, and what it hands back.
+
+The node supplies an object implementing `ChainInterface`; the p2p package never
+imports chain code and the chain never sees a libp2p type. Gossip validators are
+registered per topic and return a `ValidationResult`; accepted messages are delivered
+as `GossipMessage` on a bounded channel.
+
+    remote peer --gossip--> size/decode check --> validator(topic) --ACCEPT--> forward + deliver
+                                                              \--IGNORE--> drop
+                                                              \--REJECT--> drop + penalise
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Protocol, Sequence
+
+
+class ValidationResult(enum.Enum):
+    """Outcome of gossip validation (libp2p-pubsub semantics)."""
+    ACCEPT = "accept"   # valid: forward and deliver
+    IGNORE = "ignore"   # not forwarded, sender not penalised (duplicate, too early, unknown parent)
+    REJECT = "reject"   # invalid: not forwarded, sender penalised
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """Our view of the chain, as sent in hello/status."""
+    head_root: bytes
+    head_slot: int
+    finalized_root: bytes
+    finalized_epoch: int
+
+
+@dataclass(frozen=True)
+class GossipMessage:
+    """A validated gossip message. `value` is the decoded SSZ object."""
+    topic: str
+    value: Any
+    data: bytes
+    source: str       # peer id (base58) that forwarded it to us; ours for local publishes
+
+
+class ChainInterface(Protocol):
+    """The chain, as the P2P layer sees it. Calls may block briefly; none may raise for
+    an unknown root (return False / an empty list instead)."""
+
+    @property
+    def fork_version(self) -> bytes:
+        """Current fork version (4 bytes)."""
+
+    def status(self) -> ChainStatus:
+        """Head and finalized checkpoint."""
+
+    def is_on_chain(self, root: bytes, epoch: int) -> bool:
+        """True when `root` is our finalized-chain block at `epoch`, or when we cannot
+        tell yet because `epoch` is beyond our finalized epoch (the peer is ahead)."""
+
+    def blocks_by_range(self, head_root: bytes, start_slot: int, count: int,
+                        step: int) -> Sequence[Any]:
+        """BeaconBlocks on the chain ending at `head_root`, in increasing slot order,
+        at most `count`, slots start_slot + k*step. Empty when head_root is unknown."""
+
+    def blocks_by_root(self, roots: Sequence[bytes]) -> Sequence[Any | None]:
+        """One entry per root, None where the block is unknown."""
+
+
+GossipValidator = Callable[[Any, str], Awaitable[ValidationResult]]
+"""async (decoded_value, source_peer_id) -> ValidationResult."""

@@ -1,0 +1,162 @@
+"""In-process validator client: proposes and attests for our validators, slot by slot.
+
+Data flow per slot (driven by the node's slot clock):
+    slot start -> (new epoch) duties from the head state advanced to the epoch start
+               -> proposer? build on the head, sign (slashing protection first), submit
+               -> attesters of this slot: wait for the slot's block or mid-slot, build
+                  the data on the head, sign each (slashing protection first), aggregate
+                  ours with the same data, submit
+The client reads the chain through `ValidatorBackend` and hands its blocks and
+attestations back through it; the node imports them locally and publishes them on
+gossip. It never mutates chain state: it works on copies.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+import trio
+
+from beacon import bls
+from beacon.config import Config
+from beacon.state_transition import helpers as h
+from beacon.types import Epoch, get_types
+from ssz.signing import hash_tree_root, signing_root
+from validator import production
+from validator.duties import EpochDuties, compute_epoch_duties
+from validator.eth1_mock import mock_eth1_data
+from validator.keys import interop_privkey
+from validator.op_pool import OperationPool
+from validator.slashing_protection import SlashingProtection, SlashingProtectionError
+
+log = logging.getLogger(__name__)
+
+GRAFFITI = b"pybeacon".ljust(32, b"\x00")
+
+
+class ValidatorBackend(Protocol):
+    """The node as seen by the validator client."""
+
+    def head(self) -> tuple[bytes, int]: ...  # (root, slot)
+    def state_at_slot_on_head(self, slot: int): ...  # copy of head state processed to slot
+    async def wait_for_block_at(self, slot: int) -> None: ...  # returns when head.slot >= slot
+    async def submit_block(self, block) -> None: ...
+    async def submit_attestation(self, attestation) -> None: ...
+
+
+@dataclass(frozen=True)
+class Key:
+    index: int
+    privkey: int
+    pubkey: bytes
+
+
+def interop_keys(indices) -> list[Key]:
+    from validator.keys import interop_pubkey
+    return [Key(i, interop_privkey(i), interop_pubkey(i)) for i in indices]
+
+
+class ValidatorClient:
+    def __init__(self, config: Config, keys: list[Key], backend: ValidatorBackend,
+                 protection: SlashingProtection, pool: OperationPool, metrics=None):
+        self.config = config
+        self.T = get_types(config)
+        self.keys = {k.index: k for k in keys}
+        self.backend = backend
+        self.protection = protection
+        self.pool = pool
+        self.metrics = metrics
+        self.duties: EpochDuties | None = None
+
+    # --- duties ----------------------------------------------------------------
+    def _duties_for(self, epoch: int) -> EpochDuties:
+        if self.duties is None or self.duties.epoch != epoch:
+            start = epoch * self.config.SLOTS_PER_EPOCH
+            state = self.backend.state_at_slot_on_head(start)
+            self.duties = compute_epoch_duties(self.config, state, set(self.keys))
+            log.debug("epoch %d duties: proposers %s, attesters %d", epoch,
+                      self.duties.proposers, len(self.duties.attesters))
+        return self.duties
+
+    async def on_slot(self, slot: int, mid_slot_deadline: float) -> None:
+        """Do every duty of `slot`. `mid_slot_deadline` is the trio time of mid-slot."""
+        if not self.keys:
+            return
+        duties = self._duties_for(slot // self.config.SLOTS_PER_EPOCH)
+        proposer = duties.proposers.get(slot)
+        if proposer is not None and slot > 0:
+            await self._propose(slot, self.keys[proposer])
+        attesters = duties.attesters_at(slot)
+        if attesters:
+            with trio.move_on_at(mid_slot_deadline):
+                await self.backend.wait_for_block_at(slot)
+            await self._attest(slot, attesters)
+
+    # --- proposing -------------------------------------------------------------
+    async def _propose(self, slot: int, key: Key) -> None:
+        c = self.config
+        parent_root, _ = self.backend.head()
+        state = self.backend.state_at_slot_on_head(slot)
+        epoch = slot // c.SLOTS_PER_EPOCH
+        randao = bls.sign(hash_tree_root(Epoch(epoch)), key.privkey, h.get_domain(c, state, c.DOMAIN_RANDAO, epoch))
+        block = production.build_block(
+            c, state, parent_root=parent_root, slot=slot, randao_reveal=randao,
+            eth1_data=mock_eth1_data(c, state, epoch), graffiti=GRAFFITI,
+            operations=self.pool.block_operations(state))
+        root = signing_root(block)
+        try:
+            self.protection.check_and_record_block(key.pubkey, slot, root)
+        except SlashingProtectionError as e:
+            log.warning("%s", e)
+            self._refused(e)
+            return
+        block.signature = bls.sign(root, key.privkey,
+                                   h.get_domain(c, state, c.DOMAIN_BEACON_PROPOSER, epoch))
+        log.debug("proposing slot %d by validator %d: %s", slot, key.index, root.hex()[:12])
+        await self.backend.submit_block(block)
+        if self.metrics:
+            self.metrics.validator_blocks_proposed_total.inc()
+
+    # --- attesting -------------------------------------------------------------
+    async def _attest(self, slot: int, duties) -> None:
+        c = self.config
+        head_root, _ = self.backend.head()
+        state = self.backend.state_at_slot_on_head(slot)
+        by_shard: dict[int, list] = {}
+        for d in duties:
+            by_shard.setdefault(d.shard, []).append(d)
+        for shard, group in by_shard.items():
+            data = production.attestation_data(c, state, head_root=head_root, shard=shard)
+            message = hash_tree_root(self.T.AttestationDataAndCustodyBit(data=data, custody_bit=False))
+            domain = h.get_domain(c, state, c.DOMAIN_ATTESTATION, int(data.target.epoch))
+            committee_len = len(group[0].committee)
+            bits, sigs = [False] * committee_len, []
+            for d in group:
+                key = self.keys[d.validator_index]
+                try:
+                    self.protection.check_and_record_attestation(
+                        key.pubkey, int(data.source.epoch), int(data.target.epoch),
+                        hash_tree_root(data))
+                except SlashingProtectionError as e:
+                    log.warning("%s", e)
+                    self._refused(e)
+                    continue
+                bits[d.position] = True
+                sigs.append(bls.sign(message, key.privkey, domain))
+            if not sigs:
+                continue
+            Bits = self.T.Attestation.fields()["aggregation_bits"]
+            att = self.T.Attestation(
+                aggregation_bits=Bits(*bits), data=data,
+                custody_bits=Bits(*([False] * committee_len)),
+                signature=bls.aggregate_signatures(sigs) if len(sigs) > 1 else sigs[0])
+            log.debug("attesting slot %d shard %d with %d validators", slot, shard, len(sigs))
+            self.pool.add_attestation(att)
+            await self.backend.submit_attestation(att)
+            if self.metrics:
+                self.metrics.validator_attestations_published_total.inc(len(sigs))
+
+    def _refused(self, e: SlashingProtectionError) -> None:
+        if self.metrics:
+            self.metrics.validator_slashing_protection_refusals_total.inc(kind=e.kind)
