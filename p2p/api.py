@@ -1,4 +1,4 @@
-"""What the P2P layer needs from the chain, and what it hands back.
+r"""What the P2P layer needs from the chain, and what it hands back.
 
 The node supplies an object implementing `ChainInterface`; the p2p package never
 imports chain code and the chain never sees a libp2p type. Gossip validators are
@@ -38,7 +38,7 @@ class GossipMessage:
     topic: str
     value: Any
     data: bytes
-    source: str       # peer id (base58) that forwarded it to us; ours for local publishes
+    source: str       # originating peer id (base58, the message `from` field)
 
 
 class ChainInterface(Protocol):

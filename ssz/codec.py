@@ -3,17 +3,25 @@
 Every decode of untrusted bytes in the node goes through `decode`, which raises
 `SSZDecodeError` (never another exception type) for malformed input:
 
-    bytes --ssz.strict.validate--> (structure checked) --remerkleable--> view
+    bytes --ssz.strict.validate--> checked bytes --ssz.backing--> tree --> view
 
 `validate` rejects everything remerkleable 0.1.28 would accept leniently (see
-ssz/strict.py); remerkleable then only ever decodes canonical bytes.
+ssz/strict.py); `ssz.backing` then builds the tree without remerkleable's slow
+per-element constructors. Bytes-like and basic types use remerkleable's own decoder.
 """
 from __future__ import annotations
 
+from remerkleable.basic import boolean, uint
+from remerkleable.byte_arrays import RawBytesView
+
+from ssz.backing import builder_for
 from ssz.errors import SSZDecodeError
 from ssz.strict import type_name, validate
 
 __all__ = ["SSZDecodeError", "decode", "encode"]
+
+# Types remerkleable decodes with one constructor call, no tree to build.
+_SIMPLE = (boolean, uint, RawBytesView)
 
 
 def decode(typ, data):
@@ -32,7 +40,8 @@ def decode(typ, data):
         data = bytes(data)
     checked = validate(typ, data)
     try:
-        value = typ.decode_bytes(data)
+        build = builder_for(typ) if checked and not issubclass(typ, _SIMPLE) else None
+        value = typ.decode_bytes(data) if build is None else typ.view_from_backing(build(data, 0, len(data)))
     except SSZDecodeError:
         raise
     except Exception as e:  # noqa: BLE001 - remerkleable raises bare Exception/ValueError/IndexError

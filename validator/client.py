@@ -21,7 +21,8 @@ import trio
 from beacon import bls
 from beacon.config import Config
 from beacon.state_transition import helpers as h
-from beacon.types import Epoch, get_types
+from beacon.state_transition import StateTransitionError
+from beacon.types import get_types
 from ssz.signing import hash_tree_root, signing_root
 from validator import production
 from validator.duties import EpochDuties, compute_epoch_duties
@@ -99,11 +100,17 @@ class ValidatorClient:
         parent_root, _ = self.backend.head()
         state = self.backend.state_at_slot_on_head(slot)
         epoch = slot // c.SLOTS_PER_EPOCH
-        randao = bls.sign(hash_tree_root(Epoch(epoch)), key.privkey, h.get_domain(c, state, c.DOMAIN_RANDAO, epoch))
-        block = production.build_block(
-            c, state, parent_root=parent_root, slot=slot, randao_reveal=randao,
-            eth1_data=mock_eth1_data(c, state, epoch), graffiti=GRAFFITI,
-            operations=self.pool.block_operations(state))
+        body = dict(parent_root=parent_root, slot=slot, graffiti=GRAFFITI,
+                    randao_reveal=production.randao_reveal(c, state, slot, key.privkey),
+                    eth1_data=mock_eth1_data(c, state, epoch))
+        try:
+            block = production.build_block(c, state, operations=self.pool.block_operations(state),
+                                           **body)
+        except StateTransitionError as e:
+            # The pool's cheap checks let through an operation the state rejects: a
+            # block without operations beats a missed slot.
+            log.warning("pooled operations do not apply at slot %d (%s); proposing without", slot, e)
+            block = production.build_block(c, state, **body)
         root = signing_root(block)
         try:
             self.protection.check_and_record_block(key.pubkey, slot, root)
@@ -111,9 +118,9 @@ class ValidatorClient:
             log.warning("%s", e)
             self._refused(e)
             return
-        block.signature = bls.sign(root, key.privkey,
-                                   h.get_domain(c, state, c.DOMAIN_BEACON_PROPOSER, epoch))
-        log.debug("proposing slot %d by validator %d: %s", slot, key.index, root.hex()[:12])
+        production.sign_block(c, state, block, key.privkey)
+        log.debug("proposing slot %d by validator %d: %s (%d attestations)", slot, key.index,
+                  root.hex()[:12], len(block.body.attestations))
         await self.backend.submit_block(block)
         if self.metrics:
             self.metrics.validator_blocks_proposed_total.inc()

@@ -24,7 +24,7 @@ from beacon.bls.errors import (
     BackendUnavailable, BLSError, DecodeError, InvalidInput, InvalidPrivateKey,
 )
 from beacon.bls.fields import Fq2
-from beacon.bls.hashing import check_message
+from beacon.bls.hashing import check_domain, check_message
 
 __all__ = [
     "privtopub", "sign", "verify", "verify_multiple", "verify_multiple_aggregate",
@@ -148,11 +148,12 @@ def _verify(backend: Backend, pubkey_groups, message_hashes, signature, domain) 
     pubkey_groups, message_hashes = list(pubkey_groups), list(message_hashes)
     if len(pubkey_groups) != len(message_hashes):
         return False
+    domain = check_domain(domain)
     signature_point = backend.decode_g2(bytes(signature))
     # e(A, H) * e(B, H) == e(A + B, H): one Miller loop per distinct message.
     by_message: dict[bytes, list] = {}
     for group, message_hash in zip(pubkey_groups, message_hashes):
-        message_hash, domain = check_message(message_hash, domain)
+        message_hash, _ = check_message(message_hash, domain)
         points = by_message.setdefault(message_hash, [])
         for pk in group:
             point = backend.pubkey_point(bytes(pk))

@@ -22,18 +22,24 @@ from beacon.bls.fields import B2, Q, Fq2, fq2_add, fq2_mul, fq2_sqr, fq2_sqrt_la
 _MAX_TRIES = 256
 
 
+def check_domain(domain: bytes) -> bytes:
+    """`domain` as bytes. Raises InvalidInput unless it is 8 bytes long."""
+    domain = bytes(domain)
+    if len(domain) != 8:
+        raise InvalidInput(f"domain must be 8 bytes, got {len(domain)}")
+    return domain
+
+
 def check_message(message_hash: bytes, domain: bytes) -> tuple[bytes, bytes]:
     """Both inputs as bytes, after checking their lengths.
 
     Raises:
         InvalidInput: message_hash is not 32 bytes or domain is not 8 bytes.
     """
-    message_hash, domain = bytes(message_hash), bytes(domain)
+    message_hash = bytes(message_hash)
     if len(message_hash) != 32:
         raise InvalidInput(f"message hash must be 32 bytes, got {len(message_hash)}")
-    if len(domain) != 8:
-        raise InvalidInput(f"domain must be 8 bytes, got {len(domain)}")
-    return message_hash, domain
+    return message_hash, check_domain(domain)
 
 
 def candidates(message_hash: bytes, domain: bytes) -> Iterator[Fq2]:

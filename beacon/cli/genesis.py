@@ -97,6 +97,7 @@ def from_deposits(args) -> int:
     save_object(state, args.out, _output_format(args))
     valid = is_valid_genesis_state(config, state)
     print(f"state_root: {hex0x(state.hash_tree_root())}")
+    print(f"deposits: {len(deposits)}")
     print(f"validators: {len(state.validators)}")
     print(f"valid_genesis: {'yes' if valid else 'no'}")
     return 0

@@ -41,38 +41,39 @@ def transition(config, state, blocks, slots: int = 0, verify_signatures: bool = 
     """Apply `blocks` then `slots` empty slots to `state` in place.
 
     Raises:
-        BlockProcessingError: naming the failed block's position in its message.
+        StateTransitionError: an invalid block (or a block slot not after the state's);
+            `block_position` says which block.
     """
-    from beacon.state_transition import (
-        BlockProcessingError, Signatures, process_slots, state_transition,
-    )
+    from beacon.state_transition import Signatures, process_slots, state_transition
+    from beacon.state_transition.errors import StateTransitionError
     mode = Signatures.VERIFY if verify_signatures else Signatures.SKIP
     for i, block in enumerate(blocks):
         try:
             state_transition(config, state, block, signatures=mode, validate_state_root=True)
-        except BlockProcessingError as e:
+        except StateTransitionError as e:
             e.block_position = i
             raise
     if slots:
+        if int(state.slot) + slots >= 2**64:
+            raise UserError(f"--slots {slots} would take the slot past the uint64 range")
         process_slots(config, state, int(state.slot) + slots)
     return state
 
 
 def run(args) -> int:
-    from beacon.state_transition import BlockProcessingError
+    from beacon.state_transition.errors import StateTransitionError
     config = config_of(args)
     state = load_object(type_named(config, "BeaconState"), args.pre)
     block_type = type_named(config, "BeaconBlock")
     blocks = [load_object(block_type, path) for path in args.block]
-    if int(state.slot) + len(blocks) + args.slots >= 2**64:
-        raise UserError(f"--slots {args.slots} would take the slot past the uint64 range")
     try:
         transition(config, state, blocks, args.slots, not args.no_verify_signatures)
-    except BlockProcessingError as e:
-        path = args.block[e.block_position]
+    except StateTransitionError as e:
+        position = getattr(e, "block_position", None)
+        where = (f"block {position} ({args.block[position]})" if position is not None
+                 else "slots after the last block")
         reason = " ".join(str(e).split()) or type(e).__name__
-        print(f"invalid transition: block {e.block_position} ({path}): "
-              f"{type(e).__name__}: {reason}", file=sys.stderr)
+        print(f"invalid transition: {where}: {type(e).__name__}: {reason}", file=sys.stderr)
         return EXIT_INVALID
     if args.out:
         save_object(state, args.out)

@@ -72,6 +72,16 @@ class VoteTracker:
         self._dirty.update(out)
         return out
 
+    def restore(self, validators: Sequence[int], nodes: Sequence[int], epochs: Sequence[int]) -> None:
+        """Load stored latest messages (node NONE for a block no longer in the tree)."""
+        idx = np.asarray(validators, dtype=np.int64)
+        if idx.size == 0:
+            return
+        self._grow(int(idx.max()) + 1)
+        self.next_node[idx] = np.asarray(nodes, dtype=np.int64)
+        self.next_epoch[idx] = np.asarray(epochs, dtype=np.int64)
+        self._dirty.update(idx.tolist())
+
     def set_balances(self, balances: Sequence[int] | np.ndarray) -> None:
         """New weights per validator (effective balance if active at the justified state)."""
         new = np.asarray(balances, dtype=np.int64)

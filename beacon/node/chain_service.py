@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 IMPORT_QUEUE_SIZE = 256
 QUARANTINE_LIMIT = 256
+DEFERRED_LIMIT = 4096
 LOOKUP_QUEUE_SIZE = 64
 
 
@@ -38,6 +39,7 @@ class Outcome(enum.Enum):
     IMPORTED = "imported"  # ACCEPT: forward
     KNOWN = "known"  # IGNORE: duplicate, no penalty
     UNKNOWN_PARENT = "unknown_parent"  # IGNORE: quarantined, parent requested
+    DEFERRED = "deferred"  # ACCEPT: voted block known, applied once its slot is over
     IGNORED = "ignored"  # IGNORE: too old / future / not now
     INVALID = "invalid"  # REJECT: penalise the sender
 
@@ -74,6 +76,9 @@ class ChainService:
         self.import_send, self._import_recv = trio.open_memory_channel(IMPORT_QUEUE_SIZE)
         self.lookup_send, self.lookup_recv = trio.open_memory_channel(LOOKUP_QUEUE_SIZE)
         self._quarantine: dict[bytes, list[ImportRequest]] = {}
+        # v0.8.4 on_attestation only counts a vote once its slot is over, but gossip
+        # carries votes during their slot: hold those and apply them at the next tick.
+        self._deferred: list[ImportRequest] = []
         self._head_changed = trio.Event()
         self._last_head = ca.head(chain)
 
@@ -111,10 +116,21 @@ class ChainService:
             return result
         if req.kind == "attestation":
             return self._import_attestation(req)
+        if req.kind == "tick":
+            self._tick(req.obj)
+            return ImportOutcome(Outcome.IMPORTED)
         return ImportOutcome(Outcome.INVALID, f"unknown kind {req.kind}")
 
-    def on_tick(self, now: float) -> None:
+    async def tick(self, now: float) -> None:
+        """Advance the fork choice's clock and apply the votes held for it."""
+        await self.submit("tick", now, "clock")
+
+    def _tick(self, now: float) -> None:
         ca.on_tick(self.chain, now)
+        deferred, self._deferred = self._deferred, []
+        for req in deferred:
+            self._import_attestation(req, retry=True)
+        self._after_head_may_have_moved()
 
     def _import_block(self, req: ImportRequest) -> ImportOutcome:
         block = req.obj
@@ -142,7 +158,7 @@ class ChainService:
         self._after_head_may_have_moved()
         return ImportOutcome(Outcome.IMPORTED)
 
-    def _import_attestation(self, req: ImportRequest) -> ImportOutcome:
+    def _import_attestation(self, req: ImportRequest, retry: bool = False) -> ImportOutcome:
         att = req.obj
         try:
             ca.import_attestation(self.chain, att)
@@ -154,12 +170,17 @@ class ChainService:
             self._request_lookup(bytes(att.data.beacon_block_root), req.peer)
             return ImportOutcome(Outcome.UNKNOWN_PARENT, str(e))
         except ca.NotNow as e:
-            return ImportOutcome(Outcome.IGNORED, str(e))
+            # Too early for the fork choice, but its block is known (checked first).
+            if retry or len(self._deferred) >= DEFERRED_LIMIT:
+                return ImportOutcome(Outcome.IGNORED, str(e))
+            self._deferred.append(req)
+            return ImportOutcome(Outcome.DEFERRED, str(e))
         except ca.Invalid as e:
             return ImportOutcome(Outcome.INVALID, str(e))
         if self.pool is not None:
             self.pool.add_attestation(att)
-        self._after_head_may_have_moved()
+        if not retry:
+            self._after_head_may_have_moved()
         return ImportOutcome(Outcome.IMPORTED)
 
     # --- quarantine of orphans ------------------------------------------------

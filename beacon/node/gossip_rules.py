@@ -33,6 +33,7 @@ class Verdict(enum.Enum):
 
 _OUTCOME = {Outcome.IMPORTED: Verdict.ACCEPT, Outcome.KNOWN: Verdict.IGNORE,
             Outcome.UNKNOWN_PARENT: Verdict.IGNORE, Outcome.IGNORED: Verdict.IGNORE,
+            Outcome.DEFERRED: Verdict.ACCEPT,
             Outcome.INVALID: Verdict.REJECT}
 
 _OPERATIONS = {

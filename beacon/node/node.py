@@ -137,7 +137,7 @@ async def _slot_loop(config, clock: SlotClock, cs: ChainService, view: NodeView,
         log.info("waiting for genesis in %.0f s", clock.seconds_until(clock.genesis_time))
     async with trio.open_nursery() as duties:
         async for slot in clock.slots():
-            cs.on_tick(clock.now())
+            await cs.tick(clock.now())
             _log_slot(config, slot, view, metrics, pool)
             if client is not None:
                 mid = trio.current_time() + clock.seconds_until(

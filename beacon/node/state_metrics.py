@@ -47,7 +47,6 @@ def update_state_metrics(metrics: NodeMetrics, config: Config, state, pool=None)
     metrics.beacon_pending_deposits.set(
         int(state.eth1_data.deposit_count) - int(state.eth1_deposit_index))
     metrics.beacon_processed_deposits_total.set(int(state.eth1_deposit_index))
-    metrics.beacon_slot.set(int(state.slot))
     metrics.set_checkpoints(state.finalized_checkpoint, state.current_justified_checkpoint,
                             state.previous_justified_checkpoint)
     if pool is not None:

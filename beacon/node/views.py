@@ -107,7 +107,7 @@ class NodeView:
 
     async def submit_attestation(self, attestation) -> None:
         result = await self.cs.submit("attestation", attestation, "local")
-        if result.outcome not in (Outcome.IMPORTED, Outcome.KNOWN):
+        if result.outcome not in (Outcome.IMPORTED, Outcome.KNOWN, Outcome.DEFERRED):
             log.warning("our own attestation was not imported: %s %s",
                         result.outcome.value, result.reason)
         if self.network is not None:

@@ -131,10 +131,11 @@ _SHUFFLINGS: "OrderedDict[tuple, Shuffling]" = OrderedDict()
 _SHUFFLINGS_SIZE = 16
 
 
-def get_shuffling(config: Config, state, epoch: int) -> Shuffling:
+def get_shuffling(config: Config, state, epoch: int, seed: bytes | None = None) -> Shuffling:
     cols = validator_columns(state)
     active = cols.active_indices(epoch)
-    seed = get_seed(config, state, epoch)
+    if seed is None:
+        seed = get_seed(config, state, epoch)
     digest = cols.memo(("active_digest", epoch), lambda: sha256(active.tobytes()).digest())
     key = (config.SHUFFLE_ROUND_COUNT, seed, digest)
     hit = _SHUFFLINGS.get(key)
@@ -151,10 +152,39 @@ def get_shuffling(config: Config, state, epoch: int) -> Shuffling:
     return got
 
 
+class EpochCommittees:
+    """Committees of one epoch by shard: what callers that loop over shards fetch once."""
+
+    __slots__ = ("shard_count", "start_shard", "shuffling")
+
+    def __init__(self, shard_count: int, start_shard: int, shuffling: Shuffling):
+        self.shard_count = shard_count
+        self.start_shard = start_shard
+        self.shuffling = shuffling
+
+    @property
+    def count(self) -> int:
+        return self.shuffling.committee_count
+
+    def committee(self, shard: int) -> np.ndarray:
+        return self.shuffling.committee((shard + self.shard_count - self.start_shard) % self.shard_count)
+
+    def shards(self):
+        """Shards with a committee this epoch, in committee order."""
+        return [(self.start_shard + k) % self.shard_count for k in range(self.count)]
+
+
+def get_epoch_committees(config: Config, state, epoch: int) -> EpochCommittees:
+    cols = validator_columns(state)
+    seed = get_seed(config, state, epoch)
+    key = ("committees", id(config), epoch, int(state.slot) // config.SLOTS_PER_EPOCH,
+           int(state.start_shard), seed)
+    return cols.memo(key, lambda: EpochCommittees(
+        config.SHARD_COUNT, get_start_shard(config, state, epoch), get_shuffling(config, state, epoch, seed)))
+
+
 def get_crosslink_committee(config: Config, state, epoch: int, shard: int) -> np.ndarray:
-    shuffling = get_shuffling(config, state, epoch)
-    index = (shard + config.SHARD_COUNT - get_start_shard(config, state, epoch)) % config.SHARD_COUNT
-    return shuffling.committee(index)
+    return get_epoch_committees(config, state, epoch).committee(shard)
 
 
 def get_beacon_proposer_index(config: Config, state) -> int:

@@ -70,6 +70,8 @@ class ValidatorColumns:
         self.exit_epoch = np.zeros(count, dtype=_U64)
         self.withdrawable_epoch = np.zeros(count, dtype=_U64)
         self.pubkeys: list[bytes] = [b""] * count
+        # hash_tree_root of each pubkey, read from the tree (remerkleable caches it there).
+        self.pubkey_roots: list[bytes] = [b""] * count
         self._active: dict[int, np.ndarray] = {}
         self._memo: dict = {}
 
@@ -79,6 +81,7 @@ class ValidatorColumns:
         ll, lr, rl, rr = l.left, l.right, r.left, r.right
         pk = ll.left
         self.pubkeys[i] = bytes(pk.left.root) + bytes(pk.right.root[:16])
+        self.pubkey_roots[i] = bytes(pk.merkle_root())
         self.effective_balance[i] = _u64(lr.left)
         self.slashed[i] = lr.right.root[0] != 0
         self.activation_eligibility_epoch[i] = _u64(rl.left)
@@ -96,6 +99,7 @@ class ValidatorColumns:
             new[:n] = col[:n]
             setattr(out, name, new)
         out.pubkeys = self.pubkeys[:n] + [b""] * (count - n)
+        out.pubkey_roots = self.pubkey_roots[:n] + [b""] * (count - n)
         out._active = {}
         out._memo = {}
         return out

@@ -146,7 +146,7 @@ class ChainDB:
 
     def initialize(self, *, preset: str, genesis_time: int, anchor_root: bytes,
                    anchor_header_ssz: bytes, anchor_slot: int, anchor_state_ssz: bytes,
-                   checkpoint: tuple[int, bytes]) -> None:
+                   checkpoint: tuple[int, bytes], anchor_block_ssz: bytes | None = None) -> None:
         """Write the anchor and every pointer in one batch (step 1 of the module doc)."""
         with self.batch() as b:
             wb = b._wb
@@ -157,6 +157,8 @@ class ChainDB:
             wb.put(S.K_ANCHOR_HEADER, anchor_header_ssz)
             wb.put(S.summary_key(anchor_root), S.pack_pair(anchor_slot, b"\x00" * 32))
             b.put_state(anchor_root, anchor_state_ssz)
+            if anchor_block_ssz is not None:
+                wb.put(S.block_key(anchor_root), anchor_block_ssz)
             b.put_canonical(anchor_slot, anchor_root)
             b.put_checkpoints(checkpoint, checkpoint)
             b.put_head(anchor_root)
@@ -223,8 +225,8 @@ class ChainDB:
 
     def canonical_at_or_before(self, slot: int) -> tuple[int, bytes] | None:
         """The canonical block with the highest slot <= `slot`."""
-        with self._db.iterator(prefix=S.P_CANONICAL, reverse=True,
-                               stop=S.canonical_key(slot + 1)) as it:
+        stop = S.canonical_key(slot + 1) if slot < 2**64 - 1 else S.P_CANONICAL + b"\xff" * 9
+        with self._db.iterator(start=S.P_CANONICAL, stop=stop, reverse=True) as it:
             for k, v in it:
                 return S.read_u64(k[len(S.P_CANONICAL):]), v
         return None

@@ -68,3 +68,27 @@ def test_slots_only(tmp_path, capsys):
     slots = yaml.safe_load((case / "slots.yaml").read_text())
     assert main(["transition", "--pre", str(case / "pre.ssz"), "--slots", str(slots)]) == 0
     assert capsys.readouterr().out.strip() == f"post_state_root: {expected_root(case)}"
+
+
+def test_no_verify_signatures_skips_only_signatures(tmp_path, capsys):
+    from beacon.config import minimal
+    from beacon.types import get_types
+    from ssz.codec import decode
+    case = MINIMAL / "sanity" / "blocks" / "pyspec_tests" / "empty_block_transition"
+    require_vectors(case)
+    block = decode(get_types(minimal).BeaconBlock, (case / "blocks_0.ssz").read_bytes())
+    block.signature = b"\x11" * 96  # not a valid signature, state root unaffected
+    forged = tmp_path / "forged.ssz"
+    forged.write_bytes(block.encode_bytes())
+    base = ["transition", "--pre", str(case / "pre.ssz"), "--block", str(forged)]
+    assert main(base) == 1
+    assert "InvalidSignature" in capsys.readouterr().err
+    assert main(base + ["--no-verify-signatures"]) == 0
+    assert capsys.readouterr().out.strip() == f"post_state_root: {expected_root(case)}"
+
+
+def test_huge_slot_count_is_a_user_error(capsys):
+    case = MINIMAL / "sanity" / "slots" / "pyspec_tests" / "slots_1"
+    require_vectors(case)
+    assert main(["transition", "--pre", str(case / "pre.ssz"), "--slots", str(2**64 - 1)]) == 2
+    assert "uint64" in capsys.readouterr().err

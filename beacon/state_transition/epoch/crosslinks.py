@@ -4,21 +4,22 @@ from __future__ import annotations
 from beacon.config import Config
 from beacon.state_transition.epoch.participation import participation
 from beacon.state_transition.helpers import (
-    get_committee_count, get_crosslink_committee, get_current_epoch, get_previous_epoch,
-    get_start_shard, get_total_balance,
+    get_current_epoch, get_epoch_committees, get_previous_epoch, get_total_balance,
 )
 from beacon.types import get_types
 
 
 def process_crosslinks(config: Config, state) -> None:
-    state.previous_crosslinks = state.current_crosslinks
+    # The two fields have distinct (equal-shaped) vector classes; re-wrapping the backing in
+    # the target's class avoids remerkleable's element-by-element coercion on assignment.
+    previous_type = type(state.previous_crosslinks)
+    state.previous_crosslinks = previous_type.view_from_backing(state.current_crosslinks.get_backing())
     T = get_types(config)
     for epoch in (get_previous_epoch(config, state), get_current_epoch(config, state)):
         p = participation(config, state, epoch)
-        start = get_start_shard(config, state, epoch)
-        for offset in range(get_committee_count(config, state, epoch)):
-            shard = (start + offset) % config.SHARD_COUNT
-            committee = get_crosslink_committee(config, state, epoch, shard)
+        committees = get_epoch_committees(config, state, epoch)
+        for shard in committees.shards():
+            committee = committees.committee(shard)
             # Later shards of this loop compare against crosslinks updated by earlier ones,
             # as in the spec, so the winner is computed against the live state each time.
             winner, attesters = p.winning_crosslink(state, shard)

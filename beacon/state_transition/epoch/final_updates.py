@@ -5,12 +5,9 @@ import numpy as np
 
 from beacon.config import Config
 from beacon.state_transition.helpers import (
-    get_committee_count, get_crosslink_committee, get_current_epoch, get_randao_mix,
-    get_shard_delta, get_start_shard,
+    get_current_epoch, get_epoch_committees, get_randao_mix, get_shard_delta,
 )
-from beacon.state_transition.merkle import (
-    bytes48_list_root, chunk_depth, merkleize, mix_in_length, uint64_list_root,
-)
+from beacon.state_transition.merkle import chunk_depth, merkleize, mix_in_length, uint64_list_root
 from beacon.state_transition.registry import read_balances, validator_columns
 from beacon.types import get_types
 
@@ -38,7 +35,11 @@ def process_final_updates(config: Config, state) -> None:
         batch = T.HistoricalBatch(block_roots=state.block_roots, state_roots=state.state_roots)
         state.historical_roots.append(batch.hash_tree_root())
     state.start_shard = (int(state.start_shard) + get_shard_delta(config, state, current_epoch)) % config.SHARD_COUNT
-    state.previous_epoch_attestations = state.current_epoch_attestations
+    # The two fields have distinct (equal-shaped) list classes; re-wrapping the backing in
+    # the target's class avoids remerkleable's element-by-element coercion on assignment.
+    previous_type = type(state.previous_epoch_attestations)
+    state.previous_epoch_attestations = previous_type.view_from_backing(
+        state.current_epoch_attestations.get_backing())
     state.current_epoch_attestations = type(state.current_epoch_attestations)()
 
 
@@ -63,17 +64,16 @@ def get_compact_committees_root(config: Config, state, epoch: int) -> bytes:
     empty = _compact_committee_root([], [], limit)
     roots = [empty] * config.SHARD_COUNT
     cols = validator_columns(state)
-    start = get_start_shard(config, state, epoch)
-    increment = config.EFFECTIVE_BALANCE_INCREMENT
-    for number in range(get_committee_count(config, state, epoch)):
-        shard = (start + number) % config.SHARD_COUNT
-        committee = get_crosslink_committee(config, state, epoch, shard).tolist()
-        pubkeys = [cols.pubkeys[i] for i in committee]
-        compact = [(i << 16) + (int(cols.slashed[i]) << 15) + int(cols.effective_balance[i]) // increment
-                   for i in committee]
-        roots[shard] = _compact_committee_root(pubkeys, compact, limit)
+    committees = get_epoch_committees(config, state, epoch)
+    compact_balance = (cols.effective_balance // np.uint64(config.EFFECTIVE_BALANCE_INCREMENT)).astype(np.int64)
+    for shard in committees.shards():
+        committee = committees.committee(shard)
+        compact = (committee << 16) + (cols.slashed[committee].astype(np.int64) << 15) + compact_balance[committee]
+        roots[shard] = _compact_committee_root(
+            [cols.pubkey_roots[i] for i in committee.tolist()], compact.tolist(), limit)
     return merkleize(roots, chunk_depth(config.SHARD_COUNT))
 
 
-def _compact_committee_root(pubkeys, compact_validators, limit: int) -> bytes:
-    return merkleize([bytes48_list_root(pubkeys, limit), uint64_list_root(compact_validators, limit)], 1)
+def _compact_committee_root(pubkey_roots, compact_validators, limit: int) -> bytes:
+    pubkeys_root = mix_in_length(merkleize(pubkey_roots, chunk_depth(limit)), len(pubkey_roots))
+    return merkleize([pubkeys_root, uint64_list_root(compact_validators, limit)], 1)

@@ -11,8 +11,8 @@ import numpy as np
 from beacon.config import Config
 from beacon.state_transition.epoch.participation import participation
 from beacon.state_transition.helpers import (
-    get_committee_count, get_crosslink_committee, get_current_epoch, get_previous_epoch,
-    get_start_shard, get_total_active_balance, get_total_balance, integer_squareroot,
+    get_current_epoch, get_epoch_committees, get_previous_epoch, get_total_active_balance,
+    get_total_balance, integer_squareroot,
 )
 from beacon.state_transition.registry import read_balances, validator_columns, write_balances
 
@@ -89,10 +89,9 @@ def get_crosslink_deltas(config: Config, state) -> tuple[np.ndarray, np.ndarray]
     base = base_rewards(config, state)
     epoch = get_previous_epoch(config, state)
     p = participation(config, state, epoch)
-    start = get_start_shard(config, state, epoch)
-    for offset in range(get_committee_count(config, state, epoch)):
-        shard = (start + offset) % config.SHARD_COUNT
-        committee = get_crosslink_committee(config, state, epoch, shard)
+    committees = get_epoch_committees(config, state, epoch)
+    for shard in committees.shards():
+        committee = committees.committee(shard)
         _, attesters = p.winning_crosslink(state, shard)
         attesting_balance = p.balance(attesters)
         committee_balance = get_total_balance(config, state, committee)

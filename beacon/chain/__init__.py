@@ -1,0 +1,15 @@
+"""The chain service: imports blocks and attestations, keeps the head, serves stored data."""
+from beacon.chain.anchor import anchor_checkpoint, anchor_root
+from beacon.chain.chain import Chain
+from beacon.chain.errors import (
+    AlreadyKnown, AttestationError, BlockError, ChainError, FinalizedConflict, FutureAttestation,
+    FutureSlot, InvalidAttestation, InvalidBlock, InvalidSignature, StateUnavailable,
+    UnknownAttestationBlock, UnknownParent,
+)
+
+__all__ = [
+    "AlreadyKnown", "AttestationError", "BlockError", "Chain", "ChainError", "FinalizedConflict",
+    "FutureAttestation", "FutureSlot", "InvalidAttestation", "InvalidBlock", "InvalidSignature",
+    "StateUnavailable", "UnknownAttestationBlock", "UnknownParent", "anchor_checkpoint",
+    "anchor_root",
+]

@@ -1,0 +1,112 @@
+"""Catch-up sync: range sync from peers that are ahead, and parent lookups by root.
+
+In: peer statuses from the handshake (`on_peer_status`), lookup requests from the chain
+task (a block or vote whose parent/target is unknown). Out: blocks submitted to the
+chain task, in slot order, as source "sync" or "lookup".
+
+Range sync asks one peer at a time for `BATCH` slots from just after our finalized
+slot, and moves on while the peer keeps giving blocks we can import, until our head
+reaches the slot the peer announced. Blocks we already have cost only a duplicate
+check. Lookups fetch one root from the peer that sent us its child; a chain of unknown
+parents is walked back at most `MAX_LOOKUP_DEPTH` times (the rest is range sync's job).
+Every request runs under the p2p layer's timeouts; a failing peer just ends the attempt.
+"""
+from __future__ import annotations
+
+import logging
+
+import trio
+
+from beacon.node import chain_adapter as ca
+from beacon.node.chain_service import ChainService, LookupRequest, Outcome
+
+log = logging.getLogger(__name__)
+
+BATCH = 64
+MAX_LOOKUP_DEPTH = 32
+STATUS_QUEUE = 32
+
+
+class SyncService:
+    def __init__(self, config, chain_service: ChainService, network):
+        self.config = config
+        self.cs = chain_service
+        self.network = network  # request_blocks_by_range(peer, ...) / request_blocks_by_root(peer, roots)
+        self._status_send, self._status_recv = trio.open_memory_channel(STATUS_QUEUE)
+        self._lookups_seen: dict[bytes, int] = {}
+        self.syncing = False
+
+    def on_peer_status(self, peer, head_slot: int, head_root: bytes) -> None:
+        """Called by the network after a handshake; never blocks."""
+        try:
+            self._status_send.send_nowait((peer, head_slot, bytes(head_root)))
+        except trio.WouldBlock:
+            pass  # a flood of handshakes; the next one will do
+
+    async def run(self, *, task_status=trio.TASK_STATUS_IGNORED) -> None:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(self._range_loop)
+            nursery.start_soon(self._lookup_loop)
+            task_status.started()
+
+    # --- range sync ---------------------------------------------------------
+    async def _range_loop(self) -> None:
+        async with self._status_recv:
+            async for peer, head_slot, head_root in self._status_recv:
+                if head_slot <= ca.head(self.cs.chain)[1]:
+                    continue
+                self.syncing = True
+                try:
+                    await self._range_sync(peer, head_slot, head_root)
+                except Exception as e:  # a bad peer ends this attempt, not the node
+                    log.info("range sync from %s stopped: %s", _short(peer), e)
+                finally:
+                    self.syncing = False
+
+    async def _range_sync(self, peer, target_slot: int, head_root: bytes) -> None:
+        fin_epoch, _ = ca.finalized_checkpoint(self.cs.chain)
+        start = fin_epoch * self.config.SLOTS_PER_EPOCH + 1
+        log.info("syncing from %s: slots %d..%d", _short(peer), start, target_slot)
+        while start <= target_slot:
+            blocks = await self.network.request_blocks_by_range(
+                peer, head_root, start, BATCH, 1)
+            imported = 0
+            for block in sorted(blocks, key=lambda b: int(b.slot)):
+                result = await self.cs.submit("block", block, "sync", peer)
+                if result.outcome is Outcome.INVALID:
+                    raise ValueError(f"invalid block at slot {int(block.slot)}: {result.reason}")
+                imported += result.outcome in (Outcome.IMPORTED, Outcome.KNOWN)
+            start += BATCH
+            if not blocks and start > target_slot:
+                break
+        log.info("synced from %s up to slot %d (head now %d)", _short(peer), target_slot,
+                 ca.head(self.cs.chain)[1])
+
+    # --- parent lookups -------------------------------------------------------
+    async def _lookup_loop(self) -> None:
+        async with self.cs.lookup_recv:
+            async for req in self.cs.lookup_recv:
+                await self._lookup(req)
+
+    async def _lookup(self, req: LookupRequest) -> None:
+        if req.peer is None or ca.block_by_root(self.cs.chain, req.root) is not None:
+            return
+        depth = self._lookups_seen.get(req.root, 0)
+        if depth >= MAX_LOOKUP_DEPTH or len(self._lookups_seen) > 4096:
+            self._lookups_seen.clear()
+            return
+        self._lookups_seen[req.root] = depth + 1
+        try:
+            blocks = await self.network.request_blocks_by_root(req.peer, [req.root])
+        except Exception as e:
+            log.debug("lookup of %s from %s failed: %s", req.root.hex()[:12], _short(req.peer), e)
+            return
+        for block in blocks:
+            if block is not None:
+                # Its own unknown parent (if any) comes back here through the chain task.
+                await self.cs.submit("block", block, "lookup", req.peer)
+
+
+def _short(peer) -> str:
+    text = str(peer)
+    return text[-8:] if len(text) > 8 else text

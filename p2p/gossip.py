@@ -1,0 +1,138 @@
+"""Gossip domain: the five eth2 topics over gossipsub /meshsub/1.0.0 (spec v0.8.4).
+
+    peer --RPC--> pubsub (frame <= GOSSIP_MAX_SIZE + envelope, signature)
+         --> _validate: size <= GOSSIP_MAX_SIZE, SSZ decodes, chain validator(topic)
+               ACCEPT: forwarded by gossipsub, queued on our subscription, delivered
+               IGNORE: dropped          REJECT: dropped, sender charged INVALID_MESSAGE
+         --> pump: subscription queue --> bounded `GossipMessage` channel (back-pressure)
+
+Validation runs inside pubsub before it forwards anything, so a rejected message never
+leaves this node. Our own publishes skip the chain validator (we produced them) but still
+pass the size and decode checks.
+"""
+from __future__ import annotations
+
+import enum
+import logging
+from typing import Any
+
+import trio
+
+from p2p.api import GossipMessage, GossipValidator, ValidationResult
+from p2p.messages import GOSSIP_MAX_SIZE
+from p2p.peers import PeerAction, PeerManager
+from ssz.codec import SSZDecodeError, decode
+
+log = logging.getLogger(__name__)
+
+
+class Topic(enum.Enum):
+    BEACON_BLOCK = ("/eth2/beacon_block/ssz", "BeaconBlock")
+    BEACON_ATTESTATION = ("/eth2/beacon_attestation/ssz", "Attestation")
+    VOLUNTARY_EXIT = ("/eth2/voluntary_exit/ssz", "VoluntaryExit")
+    PROPOSER_SLASHING = ("/eth2/proposer_slashing/ssz", "ProposerSlashing")
+    ATTESTER_SLASHING = ("/eth2/attester_slashing/ssz", "AttesterSlashing")
+
+    @property
+    def topic_id(self) -> str:
+        return self.value[0]
+
+    @property
+    def type_name(self) -> str:
+        return self.value[1]
+
+    @classmethod
+    def by_id(cls, topic_id: str) -> "Topic":
+        for t in cls:
+            if t.topic_id == topic_id:
+                return t
+        raise KeyError(topic_id)
+
+
+class GossipTooLarge(ValueError):
+    """We refuse to publish a message over GOSSIP_MAX_SIZE (spec: MUST NOT emit)."""
+
+
+class Gossip:
+    """Topic subscriptions, per-topic validation and delivery over one libp2p pubsub."""
+
+    def __init__(self, pubsub: Any, types: Any, peers: PeerManager, my_peer_id: str,
+                 validators: dict[Topic, GossipValidator] | None = None):
+        self.pubsub = pubsub
+        self.types = types
+        self.peers = peers
+        self.my_peer_id = my_peer_id
+        self.validators = dict(validators or {})
+        self.counts = {r: 0 for r in ValidationResult}
+        pubsub.p2p_on_violation = lambda peer: peers.report(
+            peer, PeerAction.PROTOCOL_VIOLATION, "malformed gossipsub frame")
+
+    def set_validator(self, topic: Topic, validator: GossipValidator) -> None:
+        self.validators[topic] = validator
+
+    async def _validate(self, topic: Topic, forwarder: str, data: bytes) -> ValidationResult:
+        if len(data) > GOSSIP_MAX_SIZE:
+            return ValidationResult.REJECT
+        try:
+            value = decode(self.types.by_name(topic.type_name), data)
+        except SSZDecodeError:
+            return ValidationResult.REJECT
+        if forwarder == self.my_peer_id:
+            return ValidationResult.ACCEPT
+        validator = self.validators.get(topic)
+        if validator is None:
+            return ValidationResult.ACCEPT
+        try:
+            return await validator(value, forwarder)
+        except Exception:  # noqa: BLE001 - our bug must not penalise the peer nor kill pubsub
+            log.exception("gossip validator for %s failed", topic.topic_id)
+            return ValidationResult.IGNORE
+
+    def _pubsub_validator(self, topic: Topic):
+        async def validate(forwarder: Any, msg: Any) -> bool:
+            peer = forwarder.to_base58()
+            result = await self._validate(topic, peer, bytes(msg.data))
+            self.counts[result] += 1
+            if result is ValidationResult.REJECT and peer != self.my_peer_id:
+                self.peers.report(peer, PeerAction.INVALID_MESSAGE, topic.topic_id)
+            return result is ValidationResult.ACCEPT
+        return validate
+
+    async def run(self, deliver: trio.MemorySendChannel, *,
+                  task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
+        """Subscribe to every topic and pump accepted messages into `deliver`."""
+        async with deliver, trio.open_nursery() as nursery:
+            for topic in Topic:
+                self.pubsub.set_topic_validator(topic.topic_id, self._pubsub_validator(topic),
+                                                True)
+                sub = await self.pubsub.subscribe(topic.topic_id)
+                nursery.start_soon(self._pump, topic, sub, deliver.clone())
+            task_status.started()
+
+    async def _pump(self, topic: Topic, sub: Any, deliver: trio.MemorySendChannel) -> None:
+        typ = self.types.by_name(topic.type_name)
+        async with deliver:
+            while True:
+                try:
+                    msg = await sub.get()
+                except (trio.EndOfChannel, trio.ClosedResourceError):
+                    return
+                data = bytes(msg.data)
+                try:
+                    value = decode(typ, data)
+                except SSZDecodeError:   # validated already; cannot happen, never fatal
+                    continue
+                await deliver.send(GossipMessage(topic.topic_id, value, data,
+                                                 _source(msg, self.my_peer_id)))
+
+    async def publish(self, topic: Topic, value: Any) -> None:
+        """Raises GossipTooLarge for an oversized message."""
+        data = value.encode_bytes()
+        if len(data) > GOSSIP_MAX_SIZE:
+            raise GossipTooLarge(f"{len(data)} bytes > {GOSSIP_MAX_SIZE}")
+        await self.pubsub.publish(topic.topic_id, data)
+
+
+def _source(msg: Any, default: str) -> str:
+    from p2p.identity import b58encode
+    return b58encode(bytes(msg.from_id)) if msg.from_id else default

@@ -1,0 +1,176 @@
+"""Fixes to py-libp2p 0.8.1 internals, applied once by `apply()` (called by open_host).
+
+Each patch names the defect it closes; tests/p2p/test_patches.py has one test per patch.
+Kept in this one module so that upgrading libp2p means revisiting one file.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import trio
+
+log = logging.getLogger(__name__)
+
+_applied = False
+SUBSCRIPTION_QUEUE = 4096
+_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+
+def apply() -> None:
+    global _applied
+    if _applied:
+        return
+    _patch_pubsub_stream_handler()
+    _patch_notify_subscriptions()
+    _patch_mplex_channel_leak()
+    _patch_secp256k1_high_s()
+    _applied = True
+
+
+# --- 1. malformed gossipsub frame ---------------------------------------------------
+# Pubsub.stream_handler catches StreamError/ParseError/IncompleteReadError only; the
+# protobuf DecodeError of one garbage frame (or any other surprise) escapes into the
+# swarm's task and ends the host. We reset that peer's stream instead, drop the peer from
+# pubsub and tell our peer scoring through `pubsub.p2p_on_violation(peer_id_str)`.
+def _patch_pubsub_stream_handler() -> None:
+    from libp2p.pubsub.pubsub import Pubsub
+    original = Pubsub.stream_handler
+
+    async def stream_handler(self: Any, stream: Any) -> None:
+        try:
+            await original(self, stream)
+        except trio.Cancelled:
+            raise
+        except Exception as e:  # noqa: BLE001
+            peer_id = stream.muxed_conn.peer_id
+            log.info("bad gossipsub frame from %s: %s: %s", peer_id, type(e).__name__, e)
+            with trio.CancelScope(shield=True), trio.move_on_after(1):
+                try:
+                    await stream.reset()
+                except Exception:  # noqa: BLE001
+                    pass
+            try:
+                self._handle_dead_peer(peer_id)
+            except Exception:  # noqa: BLE001
+                pass
+            hook = getattr(self, "p2p_on_violation", None)
+            if hook is not None:
+                hook(peer_id.to_base58())
+
+    Pubsub.stream_handler = stream_handler
+
+
+# --- 2. subscription queues that drop silently / crash at shutdown ----------------------
+# notify_subscriptions uses a 32-slot queue and drops on overflow with only a log line;
+# after the subscriber went away (shutdown under load) send_nowait raises
+# BrokenResourceError/ClosedResourceError inside push_msg, which is a pubsub task: the
+# exception ends the pubsub service and the host with it. We enlarge the queue, count
+# every drop in `pubsub.p2p_dropped` and swallow the closed-channel cases.
+def _patch_notify_subscriptions() -> None:
+    import libp2p.pubsub.pubsub as mod
+    mod.SUBSCRIPTION_CHANNEL_SIZE = SUBSCRIPTION_QUEUE
+
+    def notify_subscriptions(self: Any, publish_message: Any) -> None:
+        for topic in publish_message.topicIDs:
+            channel = self.subscribed_topics_send.get(topic)
+            if channel is None:
+                continue
+            try:
+                channel.send_nowait(publish_message)
+            except trio.WouldBlock:
+                self.p2p_dropped = getattr(self, "p2p_dropped", 0) + 1
+                log.warning("gossip queue for %s full: dropped a message", topic)
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                pass
+
+    mod.Pubsub.notify_subscriptions = notify_subscriptions
+
+
+# --- 3. mplex leaks one channel entry per closed stream -------------------------------
+# When both sides have closed, Mplex pops `streams[id]` but never `streams_msg_channels[id]`
+# (~1.6 KB per stream per side for the life of the connection). Drop it whenever the
+# stream entry is gone after a close.
+def _patch_mplex_channel_leak() -> None:
+    from libp2p.stream_muxer.mplex.mplex import Mplex
+    from libp2p.stream_muxer.mplex.mplex_stream import MplexStream
+
+    original_handle_close = Mplex._handle_close
+    original_stream_close = MplexStream.close
+
+    async def _handle_close(self: Any, stream_id: Any) -> None:
+        await original_handle_close(self, stream_id)
+        if stream_id not in self.streams:
+            self.streams_msg_channels.pop(stream_id, None)
+
+    async def close(self: Any) -> None:
+        await original_stream_close(self)
+        conn = self.muxed_conn
+        if conn.streams is not None and self.stream_id not in conn.streams:
+            conn.streams_msg_channels.pop(self.stream_id, None)
+
+    Mplex._handle_close = _handle_close
+    MplexStream.close = close
+
+
+# --- 4. secp256k1 signatures with a high S ---------------------------------------------
+# libsecp256k1 (coincurve) rejects high-S ECDSA signatures; a client we pair with emits
+# them in the Noise handshake payload. Both S and n-S are valid ECDSA, so on a failed
+# check we retry with the DER signature normalised to low S.
+def _patch_secp256k1_high_s() -> None:
+    from libp2p.crypto.secp256k1 import Secp256k1PublicKey
+    original = Secp256k1PublicKey.verify
+
+    def verify(self: Any, data: bytes, signature: bytes) -> bool:
+        try:
+            if original(self, data, signature):
+                return True
+        except Exception:  # noqa: BLE001 - malformed DER: fall through to normalisation
+            pass
+        low = normalize_der_low_s(signature)
+        if low is None or low == signature:
+            return False
+        try:
+            return bool(original(self, data, low))
+        except Exception:  # noqa: BLE001
+            return False
+
+    Secp256k1PublicKey.verify = verify
+
+
+def _der_int(value: int) -> bytes:
+    raw = value.to_bytes((value.bit_length() + 7) // 8 or 1, "big")
+    if raw[0] & 0x80:
+        raw = b"\0" + raw
+    return b"\x02" + bytes([len(raw)]) + raw
+
+
+def parse_der(sig: bytes) -> tuple[int, int] | None:
+    """(r, s) of a DER ECDSA signature, or None when malformed."""
+    try:
+        if sig[0] != 0x30 or sig[1] != len(sig) - 2:
+            return None
+        i = 2
+        out = []
+        for _ in range(2):
+            if sig[i] != 0x02:
+                return None
+            n = sig[i + 1]
+            out.append(int.from_bytes(sig[i + 2:i + 2 + n], "big"))
+            i += 2 + n
+        return (out[0], out[1]) if i == len(sig) else None
+    except IndexError:
+        return None
+
+
+def encode_der(r: int, s: int) -> bytes:
+    body = _der_int(r) + _der_int(s)
+    return b"\x30" + bytes([len(body)]) + body
+
+
+def normalize_der_low_s(sig: bytes) -> bytes | None:
+    rs = parse_der(sig)
+    if rs is None:
+        return None
+    r, s = rs
+    return encode_der(r, _N - s) if s > _N // 2 else sig

@@ -1,0 +1,91 @@
+"""Requesting side of req/resp (spec v0.8.4 "Requesting side").
+
+    open stream -> varint+payload -> half-close -> first byte within TTFB_TIMEOUT
+      -> each chunk within RESP_TIMEOUT -> decode -> close (reset on any failure)
+
+Raises only `p2p.errors` types: TTFBTimeout, ResponseTimeout, ProtocolViolation,
+ErrorResponse, UnsupportedProtocol, DialError, StreamError.
+"""
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+import trio
+
+from p2p.errors import ErrorResponse, ProtocolViolation, ResponseTimeout, TTFBTimeout
+from p2p.messages import MAX_CHUNK_SIZE, MAX_ERROR_MESSAGE_SIZE, MAX_REQUEST_BLOCKS
+from p2p.reqresp.codec import StreamReader, frame_request, read_chunk
+from p2p.reqresp.protocols import Framing, Method, Timeouts
+from p2p.stream import Stream
+from ssz.codec import SSZDecodeError, decode
+
+OpenStream = Callable[[str, str], Awaitable[Stream]]
+
+
+async def request(open_stream: OpenStream, peer: str, method: Method, payload: bytes,
+                  response_type: Any, *, max_items: int = 1,
+                  timeouts: Timeouts = Timeouts()) -> list[Any]:
+    """Send one request and return the decoded response items.
+
+    Args:
+        open_stream: async (peer_id, protocol_id) -> Stream.
+        response_type: SSZ type of one item (SINGLE/CHUNKED) or of the list (SSZ_LIST).
+        max_items: most chunks accepted (CHUNKED); more is a protocol violation.
+    """
+    stream = await open_stream(peer, method.protocol_id)
+    ok = False
+    try:
+        with trio.fail_after(timeouts.resp):
+            await stream.write(frame_request(payload))
+            await stream.close_write()
+        reader = StreamReader(stream)
+        with trio.move_on_after(timeouts.ttfb) as ttfb:
+            await reader.at_eof()
+        if ttfb.cancelled_caught:
+            raise TTFBTimeout(f"no response to {method.message_name} within {timeouts.ttfb}s",
+                              peer=peer, protocol=method.protocol_id)
+        items = []
+        limit = 1 if method.framing is not Framing.CHUNKED else max_items
+        while True:
+            try:
+                with trio.fail_after(timeouts.resp):
+                    chunk = await read_chunk(reader, MAX_CHUNK_SIZE, MAX_ERROR_MESSAGE_SIZE)
+            except trio.TooSlowError:
+                raise ResponseTimeout(f"{method.message_name} chunk took over {timeouts.resp}s",
+                                      peer=peer, protocol=method.protocol_id) from None
+            if chunk is None:
+                break
+            code, data = chunk
+            if code != 0:
+                raise ErrorResponse(code, data.decode("utf-8", "replace"), peer=peer,
+                                    protocol=method.protocol_id)
+            if len(items) >= limit:
+                raise ProtocolViolation(f"more than {limit} response chunks", peer=peer,
+                                        protocol=method.protocol_id)
+            try:
+                items.append(decode(response_type, data))
+            except SSZDecodeError as e:
+                raise ProtocolViolation(f"undecodable response: {e}", peer=peer,
+                                        protocol=method.protocol_id) from None
+            if method.framing is not Framing.CHUNKED:
+                break   # single chunk: read exactly that many bytes, then stop (spec)
+        if method.framing is Framing.SINGLE and not items:
+            raise ProtocolViolation("empty response", peer=peer, protocol=method.protocol_id)
+        if method.framing is Framing.SSZ_LIST:
+            items = list(items[0]) if items else []
+            if len(items) > max_items:
+                raise ProtocolViolation(f"more than {max_items} items", peer=peer,
+                                        protocol=method.protocol_id)
+        ok = True
+        return items
+    finally:
+        if ok:
+            with trio.move_on_after(1):
+                await stream.close()
+        else:
+            await stream.reset()
+
+
+def block_list_type(block_type: Any) -> Any:
+    from remerkleable.complex import List
+    return List[block_type, MAX_REQUEST_BLOCKS]

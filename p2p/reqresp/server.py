@@ -1,0 +1,160 @@
+r"""Serving req/resp: read one request, answer, close (spec v0.8.4 "Responding side").
+
+    stream --read_request (RESP_TIMEOUT)--> decode --> method handler --> chunk(s) --> close
+              \ framing/SSZ error: result 1 + ErrorMessage, peer penalised
+              \ chain raised: result 2 + ErrorMessage
+              \ timeout / stream error: reset, peer penalised
+
+Handlers never raise to the caller for anything a peer can cause; `host._guard` still
+catches our own bugs.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+import trio
+
+from p2p.api import ChainInterface
+from p2p.errors import InvalidRequest, ProtocolViolation, StreamError
+from p2p.messages import (
+    MAX_CHUNK_SIZE, MAX_ERROR_MESSAGE_SIZE, MAX_REQUEST_BLOCKS, BeaconBlocksRequest,
+    BlockRootsRequest, Goodbye, Hello, ResultCode, Status, hello_from_status,
+    status_from_hello,
+)
+from p2p.peers import PeerAction
+from p2p.reqresp.codec import StreamReader, frame_chunk, read_request
+from p2p.reqresp.protocols import Framing, Method, Timeouts
+from p2p.stream import Stream
+from ssz.codec import SSZDecodeError, decode
+
+log = logging.getLogger(__name__)
+
+Report = Callable[[str, PeerAction, str], None]
+OnStatus = Callable[[str, Status, Method], Awaitable[None]]
+OnGoodbye = Callable[[str, int], None]
+
+# Request payload limits: a fixed-size container or a bounded list of roots.
+_REQUEST_LIMIT = {
+    Method.STATUS: 84, Method.HELLO: 84, Method.GOODBYE: 8,
+    Method.BLOCKS_BY_RANGE: 56, Method.BEACON_BLOCKS: 56,
+    Method.BLOCKS_BY_ROOT: 32 * MAX_REQUEST_BLOCKS,
+    Method.RECENT_BEACON_BLOCKS: 32 * MAX_REQUEST_BLOCKS,
+}
+_REQUEST_TYPE = {
+    Method.STATUS: Status, Method.HELLO: Hello, Method.GOODBYE: Goodbye,
+    Method.BLOCKS_BY_RANGE: BeaconBlocksRequest, Method.BEACON_BLOCKS: BeaconBlocksRequest,
+    Method.BLOCKS_BY_ROOT: BlockRootsRequest, Method.RECENT_BEACON_BLOCKS: BlockRootsRequest,
+}
+
+
+def error_payload(message: str) -> bytes:
+    return message.encode("utf-8", "replace")[:MAX_ERROR_MESSAGE_SIZE]
+
+
+class ReqRespServer:
+    def __init__(self, chain: ChainInterface, types: Any, *, report: Report,
+                 on_status: OnStatus, on_goodbye: OnGoodbye,
+                 timeouts: Timeouts = Timeouts()):
+        self.chain = chain
+        self.types = types
+        self.report = report
+        self.on_status = on_status
+        self.on_goodbye = on_goodbye
+        self.timeouts = timeouts
+        self.served = 0
+
+    def our_status(self) -> Status:
+        s = self.chain.status()
+        return Status(head_fork_version=self.chain.fork_version, finalized_root=s.finalized_root,
+                      finalized_epoch=s.finalized_epoch, head_root=s.head_root,
+                      head_slot=s.head_slot)
+
+    async def handle(self, method: Method, stream: Stream) -> None:
+        peer = stream.peer_id
+        try:
+            with trio.fail_after(self.timeouts.resp):
+                payload = await read_request(StreamReader(stream), _REQUEST_LIMIT[method])
+            request = decode(_REQUEST_TYPE[method], payload)
+        except trio.TooSlowError:
+            self.report(peer, PeerAction.TIMEOUT, f"{method.message_name}: request not sent in time")
+            await stream.reset()
+            return
+        except StreamError:
+            await stream.reset()
+            return
+        except (ProtocolViolation, SSZDecodeError) as e:
+            self.report(peer, PeerAction.PROTOCOL_VIOLATION, f"{method.message_name}: {e}")
+            await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e))
+            return
+        try:
+            chunks = await self._answer(method, peer, request)
+        except InvalidRequest as e:
+            self.report(peer, PeerAction.INVALID_REQUEST, f"{method.message_name}: {e}")
+            await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e))
+            return
+        except Exception as e:  # noqa: BLE001 - a chain failure is a server error, not fatal
+            log.exception("serving %s to %s failed", method.message_name, peer)
+            await self._respond_error(stream, ResultCode.SERVER_ERROR, type(e).__name__)
+            return
+        try:
+            for chunk in chunks:
+                await stream.write(frame_chunk(ResultCode.SUCCESS, chunk))
+            await stream.close()
+            self.served += 1
+        except StreamError:
+            # The peer vanished mid-response: nothing to answer, nothing to penalise.
+            await stream.reset()
+        if method in (Method.STATUS, Method.HELLO):
+            await self.on_status(peer, request if method is Method.STATUS
+                                 else status_from_hello(request), method)
+
+    async def _respond_error(self, stream: Stream, code: ResultCode, message: str) -> None:
+        try:
+            with trio.fail_after(self.timeouts.resp):
+                await stream.write(frame_chunk(code, error_payload(message)))
+                await stream.close()
+        except (StreamError, trio.TooSlowError):
+            await stream.reset()
+
+    async def _answer(self, method: Method, peer: str, request: Any) -> list[bytes]:
+        """SSZ payloads of the response chunks. Raises InvalidRequest."""
+        if method is Method.STATUS:
+            return [self.our_status().encode_bytes()]
+        if method is Method.HELLO:
+            return [hello_from_status(self.our_status()).encode_bytes()]
+        if method is Method.GOODBYE:
+            self.on_goodbye(peer, int(request))
+            return [Goodbye(int(request)).encode_bytes()]
+        if method in (Method.BLOCKS_BY_RANGE, Method.BEACON_BLOCKS):
+            if request.step < 1:
+                raise InvalidRequest("step must be at least 1")
+            if request.count > MAX_REQUEST_BLOCKS:
+                raise InvalidRequest(f"count above {MAX_REQUEST_BLOCKS}")
+            blocks = list(self.chain.blocks_by_range(
+                bytes(request.head_block_root), int(request.start_slot), int(request.count),
+                int(request.step)))[:int(request.count)]
+        else:
+            roots = [bytes(r) for r in request]
+            found = list(self.chain.blocks_by_root(roots))
+            if method is Method.RECENT_BEACON_BLOCKS:
+                # v0.8.3: same length as the request, unknown blocks left as SSZ-empty.
+                blocks = [b if b is not None else self.types.BeaconBlock() for b in found]
+            else:
+                blocks = [b for b in found if b is not None]
+        if method.framing is Framing.SSZ_LIST:
+            return [_encode_list_within(self.types.BeaconBlock, blocks)]
+        return [enc for enc in (b.encode_bytes() for b in blocks) if len(enc) <= MAX_CHUNK_SIZE]
+
+
+def _encode_list_within(block_type: Any, blocks: list) -> bytes:
+    """v0.8.3 single-list response, truncated to the blocks that fit one chunk."""
+    from remerkleable.complex import List
+    encoded, total = [], 0
+    for b in blocks:
+        enc = b.encode_bytes()
+        if total + len(enc) + 4 > MAX_CHUNK_SIZE:
+            break
+        encoded.append(b)
+        total += len(enc) + 4
+    return List[block_type, MAX_REQUEST_BLOCKS](*encoded).encode_bytes()

@@ -1,0 +1,27 @@
+"""The byte-stream interface req/resp code is written against.
+
+p2p/host.py adapts libp2p streams to it (translating every libp2p exception into
+`p2p.errors.StreamError`); tests can supply in-memory streams. Semantics:
+
+* `read(n)` returns 1..n bytes, or b"" once the remote closed its write side;
+* `close_write()` half-closes (the remote then reads EOF) and keeps reading possible;
+* `reset()` aborts both directions and never raises.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Stream(Protocol):
+    peer_id: str
+    protocol: str
+
+    async def read(self, n: int) -> bytes: ...
+
+    async def write(self, data: bytes) -> None: ...
+
+    async def close_write(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def reset(self) -> None: ...

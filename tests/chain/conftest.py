@@ -1,0 +1,17 @@
+import pytest
+
+from tests.harness import ChainHarness
+
+
+@pytest.fixture(scope="module")
+def harness():
+    """One harness per module: 64 interop validators, minimal preset."""
+    return ChainHarness(validators=64)
+
+
+@pytest.fixture
+def h(harness):
+    """The module's harness, with its clock restored after the test."""
+    saved = harness.time
+    yield harness
+    harness.time = saved

@@ -1,0 +1,65 @@
+from beacon import bls
+from beacon.config import minimal
+from beacon.state_transition import helpers as h
+from beacon.state_transition.slot import process_slots
+from beacon.types import get_types
+from ssz.signing import hash_tree_root
+from validator.op_pool import OperationPool
+
+C = minimal
+T = get_types(C)
+Bits = T.Attestation.fields()["aggregation_bits"]
+
+
+def data_for_slot0(state):
+    """Attestation data of the first committee of slot 0, valid on `state` (epoch 0)."""
+    shard = h.get_start_shard(C, state, 0)
+    parent = state.current_crosslinks[shard]
+    return T.AttestationData(
+        beacon_block_root=h.get_block_root_at_slot(C, state, 0),
+        source=state.current_justified_checkpoint,
+        target=T.Checkpoint(epoch=0, root=h.get_block_root_at_slot(C, state, 0)),
+        crosslink=T.Crosslink(shard=shard, parent_root=hash_tree_root(parent),
+                              start_epoch=parent.end_epoch, end_epoch=0))
+
+
+def att(data, bits, sig):
+    return T.Attestation(aggregation_bits=Bits(*bits), data=data,
+                         custody_bits=Bits(*([False] * len(bits))), signature=sig)
+
+
+def test_disjoint_attestations_aggregate_and_block_selection(genesis16):
+    state = genesis16.copy()
+    process_slots(C, state, 1)
+    data = data_for_slot0(state)
+    size = len(h.get_crosslink_committee(C, state, 0, int(data.crosslink.shard)))
+    msg = b"\x11" * 32
+    s1, s2, s3 = (bls.sign(msg, k, b"\x00" * 8) for k in (1, 2, 3))
+    pool = OperationPool(C)
+    one = [True] + [False] * (size - 1)
+    two = [False, True] + [False] * (size - 2)
+    pool.add_attestation(att(data, one, s1))
+    pool.add_attestation(att(data, two, s2))
+    pool.add_attestation(att(data, one, s3))  # nothing new: dropped
+    assert pool.attestation_count() == 1
+    [included] = pool.attestations_for_block(state)
+    assert list(included.aggregation_bits)[:2] == [True, True]
+    assert bytes(included.signature) == bls.aggregate_signatures([s1, s2])
+    # Bits of the wrong length for the committee never join the group.
+    pool.add_attestation(att(data, [True] * (size + 1), s3))
+    assert pool.attestation_count() == 1
+
+
+def test_not_includable_too_early_or_stale(genesis16):
+    state = genesis16.copy()
+    process_slots(C, state, 1)
+    data = data_for_slot0(state)
+    size = len(h.get_crosslink_committee(C, state, 0, int(data.crosslink.shard)))
+    pool = OperationPool(C)
+    pool.add_attestation(att(data, [True] + [False] * (size - 1), bls.sign(b"\x11" * 32, 1, bytes(8))))
+    assert pool.attestations_for_block(genesis16) == []  # slot 0: inclusion delay not met
+    late = genesis16.copy()
+    process_slots(C, late, 3 * C.SLOTS_PER_EPOCH)
+    assert pool.attestations_for_block(late) == []
+    pool.prune(3)
+    assert pool.attestation_count() == 0
