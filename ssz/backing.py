@@ -21,6 +21,7 @@ from remerkleable.complex import Container, List, Vector
 from remerkleable.settings import zero_hashes
 from remerkleable.tree import PairNode, RootNode
 
+from ssz.codegen import make_builder
 from ssz.strict import OFFSET_SIZE, plan_for
 
 _ZERO_BYTES = bytes(32)
@@ -80,6 +81,9 @@ def _compile(typ):
     if issubclass(typ, Bitlist):
         # Bitlists are small (at most a committee); remerkleable builds them directly.
         return lambda data, start, end: typ.decode_bytes(data[start:end]).get_backing()
+    generated = make_builder(typ) if issubclass(typ, (Container, Vector)) else None
+    if generated is not None:
+        return generated
     if issubclass(typ, Container):
         return _container(typ)
     if issubclass(typ, (List, Vector)):
@@ -136,7 +140,10 @@ def _sequence(typ):
     build, esize = builder_for(etyp), plan_for(etyp).fixed_size
     if build is None:
         return None
-    if esize is not None:
+    if esize == 32 and issubclass(etyp, ByteVector):
+        # Bytes32 items are one chunk each: the chunks of the whole slice are the items.
+        nodes_of = _chunks
+    elif esize is not None:
         def nodes_of(data, start, end):
             return [build(data, p, p + esize) for p in range(start, end, esize)]
     else:

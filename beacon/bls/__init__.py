@@ -9,8 +9,8 @@ imported or fails its known-answer self-test, the pure one is used with a warnin
 Data flow of a verification: pubkey bytes -> cached point (subgroup-checked once per
 key) -> aggregated per message in point form -> one multi-pairing with the cached
 hash points. The verify* functions return False, never raise, on malformed input;
-sign/aggregate raise a `BLSError` subclass. Budget (native, 2 cores): one verify
-~1.5 ms, a 128-key same-message aggregate verify ~1.7 ms, both with a cached hash.
+sign/aggregate raise a `BLSError` subclass. Budget (native, 2 busy cores): one verify
+~1.6 ms, a 128-key same-message aggregate verify ~1.9 ms, both with a cached hash.
 """
 from __future__ import annotations
 

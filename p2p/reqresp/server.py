@@ -48,6 +48,10 @@ _REQUEST_TYPE = {
 }
 
 
+# Concurrent requests one peer may have us work on; more are answered "rate limited".
+MAX_INFLIGHT_PER_PEER = 32
+
+
 def error_payload(message: str) -> bytes:
     return message.encode("utf-8", "replace")[:MAX_ERROR_MESSAGE_SIZE]
 
@@ -63,6 +67,9 @@ class ReqRespServer:
         self.on_goodbye = on_goodbye
         self.timeouts = timeouts
         self.served = 0
+        self.rate_limited = 0
+        self.max_inflight = MAX_INFLIGHT_PER_PEER
+        self._inflight: dict[str, int] = {}
 
     def our_status(self) -> Status:
         s = self.chain.status()
@@ -72,6 +79,24 @@ class ReqRespServer:
 
     async def handle(self, method: Method, stream: Stream) -> None:
         peer = stream.peer_id
+        inflight = self._inflight.get(peer, 0)
+        if inflight >= self.max_inflight:
+            # A burst from one peer costs us one small write per excess stream, not a
+            # decode and a chain query each.
+            self.rate_limited += 1
+            await self._respond_error(stream, ResultCode.SERVER_ERROR, "rate limited")
+            return
+        self._inflight[peer] = inflight + 1
+        try:
+            await self._handle(method, stream, peer)
+        finally:
+            left = self._inflight[peer] - 1
+            if left:
+                self._inflight[peer] = left
+            else:
+                del self._inflight[peer]
+
+    async def _handle(self, method: Method, stream: Stream, peer: str) -> None:
         try:
             with trio.fail_after(self.timeouts.resp):
                 payload = await read_request(StreamReader(stream), _REQUEST_LIMIT[method])
