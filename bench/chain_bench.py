@@ -4,8 +4,9 @@ Rows:
 - blocks imported per second: a 10-epoch minimal chain, 64 interop validators, every
   validator attesting (so each block carries one aggregate per slot), full signature
   checks, LevelDB writes included; chain building is not timed.
-- get_head: proto-array over 256 blocks with forks and 100,000 validators' latest
-  messages: after all votes arrive, after one slot's worth (1/32) change, and unchanged.
+- get_head: proto-array over 256 and 8192 blocks (a bushy tip: several long forks) and
+  100,000 validators' latest messages: after all votes arrive, after one slot's worth
+  (1/32) change, and after a new justified balance set re-weights everyone.
 - resident memory of the process after these runs (VmHWM, peak RSS).
 """
 from __future__ import annotations
@@ -62,11 +63,12 @@ def _get_head(validators: int = 100_000, blocks: int = 256):
         fc.apply_votes(range(v0, min(v0 + 128, per_slot)), rng.choice(roots[-8:]), 2)
     fc.get_head()
     incremental = time.perf_counter() - t
+    # A new justified state: every validator's balance changes, so all votes move.
+    fc.set_justified_balances([31 * 10**9] * validators)
     t = time.perf_counter()
-    for _ in range(100):
-        fc.get_head()
-    cached = (time.perf_counter() - t) / 100
-    return votes_time, full, incremental, cached
+    fc.get_head()
+    recount = time.perf_counter() - t
+    return votes_time, full, incremental, recount
 
 
 def _peak_rss_mb() -> float:
@@ -84,10 +86,14 @@ def _peak_rss_mb() -> float:
 def rows():
     rate, note = _import_rate()
     yield ("chain: blocks imported/s (minimal, 64 validators, sigs on)", rate, "blocks/s", note)
-    votes_time, full, incremental, cached = _get_head()
-    yield ("chain: record 100k latest messages (782 aggregates)", votes_time * 1000, "ms", "")
-    yield ("chain: get_head, 100k new votes, 256 blocks", full * 1000, "ms", "first head")
-    yield ("chain: get_head after 3125 votes change (one slot)", incremental * 1000, "ms",
-           "incl. recording them")
-    yield ("chain: get_head, nothing changed", cached * 1e6, "us", "cached")
+    for blocks in (256, 8192):
+        votes_time, full, incremental, recount = _get_head(blocks=blocks)
+        tree = f"{blocks} blocks"
+        yield (f"chain: record 100k latest messages ({tree})", votes_time * 1000, "ms",
+               "782 aggregates of 128")
+        yield (f"chain: get_head, 100k new votes, {tree}", full * 1000, "ms", "first head")
+        yield (f"chain: get_head after 3125 votes change, {tree}", incremental * 1000, "ms",
+               "one slot of votes, incl. recording")
+        yield (f"chain: get_head after justified balances change, {tree}", recount * 1000, "ms",
+               "all 100k votes re-weighted")
     yield ("chain: peak resident memory", _peak_rss_mb(), "MB", "whole bench process so far")

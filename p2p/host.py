@@ -294,7 +294,7 @@ def _build(identity: Identity, config: HostConfig) -> tuple[Any, Any, Any]:
     from libp2p.stream_muxer.mplex.mplex import MPLEX_PROTOCOL_ID, Mplex
     from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_ID, Yamux
 
-    from p2p.messages import GOSSIP_MAX_SIZE
+    from p2p import libp2p_patches
 
     key_pair = create_new_key_pair(identity.secret)
     # Explicit lists: the default host would also offer plaintext and TLS.
@@ -334,7 +334,7 @@ def _build(identity: Identity, config: HostConfig) -> tuple[Any, Any, Any]:
         raw, gossipsub, strict_signing=True,
         # Frames a little above GOSSIP_MAX_SIZE are cut by pubsub itself (the RPC
         # envelope adds topic, seqno, key and signature); the exact data limit is ours.
-        max_inbound_rpc_size=GOSSIP_MAX_SIZE + 64 * 1024,
+        max_inbound_rpc_size=libp2p_patches.MAX_RPC_SIZE,
         cache_size=4096,
     )
     return raw, gossipsub, pubsub

@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 
 _applied = False
 SUBSCRIPTION_QUEUE = 4096
+OUTBOUND_QUEUE = 4096
+# Largest pubsub RPC frame we send or accept: a GOSSIP_MAX_SIZE payload plus envelope.
+MAX_RPC_SIZE = 2**20 + 64 * 1024
 _N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
@@ -25,6 +28,7 @@ def apply() -> None:
     _patch_notify_subscriptions()
     _patch_mplex_channel_leak()
     _patch_secp256k1_high_s()
+    _patch_outbound_queue()
     _applied = True
 
 
@@ -174,3 +178,13 @@ def normalize_der_low_s(sig: bytes) -> bytes | None:
         return None
     r, s = rs
     return encode_der(r, _N - s) if s > _N // 2 else sig
+
+
+# --- 5. outbound RPC queue of 32 per peer --------------------------------------------
+# Every RPC to a peer goes through a 32-slot queue that drops when full: a burst of 200
+# publishes lost ~10% at the first hop. The queue size is a default argument (bound at
+# definition time), so we replace the defaults: a deep queue, and a frame limit that
+# matches what we accept inbound.
+def _patch_outbound_queue() -> None:
+    from libp2p.pubsub.rpc_queue import RpcQueue
+    RpcQueue.__init__.__defaults__ = (OUTBOUND_QUEUE, MAX_RPC_SIZE)

@@ -21,9 +21,6 @@ PROG = "beacon-node"
 # Fixed order: it is the order of `--help`.
 COMMANDS = ("keys", "genesis", "ssz", "transition", "db", "run")
 
-# Modules written by other parts of the project that may not have landed yet.
-# TODO(lead): drop this guard once beacon/cli/db.py and beacon/cli/run.py exist.
-_OPTIONAL = {"db", "run"}
 
 
 class Parser(argparse.ArgumentParser):
@@ -33,26 +30,12 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _unavailable(name):
-    def handler(args):
-        raise UserError(f"the '{name}' command is not available in this build")
-    return handler
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog=PROG, description="Python beacon node for Ethereum 2.0 phase0 "
                     "(spec v0.8.4): node, interop genesis and debugging tools.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"beacon.cli.{name}")
-        except ModuleNotFoundError as e:
-            if name not in _OPTIONAL or e.name != f"beacon.cli.{name}":
-                raise
-            sub.add_parser(name, help="(not available in this build)").set_defaults(
-                func=_unavailable(name))
-            continue
-        module.register(sub)
+        importlib.import_module(f"beacon.cli.{name}").register(sub)
     return parser
 
 

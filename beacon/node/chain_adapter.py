@@ -46,7 +46,7 @@ def _translate(e: Exception) -> Exception:
     return Invalid(str(e))
 
 
-def open_chain(config, datadir: Path, genesis_state_path: Path | None):
+def open_chain(config, datadir: Path, genesis_state_path: Path | None, *, now=None):
     """Open the chain in `datadir`, anchoring it at the genesis state on first start.
 
     Raises:
@@ -72,7 +72,8 @@ def open_chain(config, datadir: Path, genesis_state_path: Path | None):
     db = None
     try:
         db = ChainDB.open(str(datadir / "chain"))
-        chain = Chain.open(config, db, anchor_state=anchor)
+        chain = Chain.open(config, db, anchor_state=anchor,
+                           **({"now": now} if now is not None else {}))
     except (StorageError, E.ChainError, ValueError) as e:
         if db is not None:
             db.close()

@@ -79,6 +79,7 @@ class ChainService:
         # v0.8.4 on_attestation only counts a vote once its slot is over, but gossip
         # carries votes during their slot: hold those and apply them at the next tick.
         self._deferred: list[ImportRequest] = []
+        self._imported_by_slot: dict[int, list[bytes]] = {}  # for the orphaned-blocks metric
         self._head_changed = trio.Event()
         self._last_head = ca.head(chain)
 
@@ -150,6 +151,7 @@ class ChainService:
                 self.metrics.beacon_blocks_rejected_total.inc(reason=type(e).__name__)
             return ImportOutcome(Outcome.INVALID, str(e))
         elapsed = time.perf_counter() - started
+        self._imported_by_slot.setdefault(int(block.slot), []).append(signing_root(block))
         log.debug("imported block slot %d %s from %s in %.0f ms", int(block.slot),
                   signing_root(block).hex()[:12], req.source, elapsed * 1000)
         if self.metrics:
@@ -182,6 +184,15 @@ class ChainService:
         if not retry:
             self._after_head_may_have_moved()
         return ImportOutcome(Outcome.IMPORTED)
+
+    def orphaned_in_epoch(self, epoch: int) -> int:
+        """Blocks we imported in `epoch` that are not canonical now; forgets older epochs."""
+        spe = self.config.SLOTS_PER_EPOCH
+        for slot in [s for s in self._imported_by_slot if s < epoch * spe]:
+            del self._imported_by_slot[slot]
+        return sum(1 for slot in range(epoch * spe, (epoch + 1) * spe)
+                   for root in self._imported_by_slot.get(slot, ())
+                   if ca.canonical_root_at_slot(self.chain, slot) != root)
 
     # --- quarantine of orphans ------------------------------------------------
     def _quarantine_block(self, req: ImportRequest) -> None:

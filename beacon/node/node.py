@@ -166,8 +166,12 @@ def _log_slot(config, slot: int, view: NodeView, metrics: NodeMetrics, pool) -> 
         update_state_metrics(metrics, config, ca.state_at_block(view.chain, root), pool)
     except Exception:
         log.debug("state metrics failed", exc_info=True)
-    if pool is not None and slot % config.SLOTS_PER_EPOCH == 0:
-        pool.prune(slot // config.SLOTS_PER_EPOCH)
+    if slot % config.SLOTS_PER_EPOCH == 0:
+        epoch = slot // config.SLOTS_PER_EPOCH
+        if pool is not None:
+            pool.prune(epoch)
+        if epoch > 0:
+            metrics.beacon_previous_epoch_orphaned_blocks.set(view.cs.orphaned_in_epoch(epoch - 1))
     log.info("slot %d | head %s @ %d | justified %d | finalized %d | peers %d",
              slot, root.hex()[:12], head_slot, just[0], fin[0], peers)
 

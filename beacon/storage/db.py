@@ -90,7 +90,7 @@ class ChainDB:
         if os.path.isdir(path) and os.listdir(path) and not any(
                 os.path.exists(os.path.join(path, f)) for f in ("CURRENT", "LOCK")):
             raise NotOurDatabase(f"{path}: directory is not empty and holds no LevelDB database")
-        if not create and not os.path.isdir(path):
+        if not create and not os.path.exists(os.path.join(path, "CURRENT")):
             raise DatabaseUnavailable(f"{path}: no database here (run `db import` first)")
         try:
             db = plyvel.DB(path, create_if_missing=create)

@@ -86,7 +86,9 @@ def check_database(h, datadir, reported, fork_roots):
 
 def test_sigkill_during_import(harness, chain_files, tmp_path):
     genesis, blocks, fork_roots = chain_files
-    rng = random.Random(int(time.time()))
+    seed = int(time.time())
+    print(f"kill-delay seed {seed}")  # shown by pytest if the test fails
+    rng = random.Random(seed)
     kills, run, datadir, reported = 0, 0, None, set()
     for attempt in range(80):
         if kills >= KILLS:

@@ -2,6 +2,7 @@
 import pytest
 import trio
 
+from p2p.api import ValidationResult
 from p2p.errors import ErrorResponse, StreamError
 from p2p.messages import GOSSIP_MAX_SIZE, ResultCode, Status
 from p2p.peers import PeerAction
@@ -151,13 +152,14 @@ def test_gossip_over_size_limit(security):
             await connect(evil, b)
             await connect(b, c)
             topic = Topic.VOLUNTARY_EXIT.topic_id
-            await wait_until(lambda: evil.peer_id in b.host.pubsub.peer_topics.get(topic, ())
-                             and c.peer_id in b.host.pubsub.peer_topics.get(topic, ()))
+            mesh = b.host.gossipsub.mesh
+            await wait_until(lambda: {evil.peer_id, c.peer_id}
+                             <= {p.to_base58() for p in mesh.get(topic, ())}, timeout=10)
             # Bypass evil's own checks: it publishes like a broken client would.
             evil.host.pubsub.topic_validators.pop(topic)
             await evil.host.pubsub.publish(topic, b"\0" * (GOSSIP_MAX_SIZE + 1))
             await wait_until(lambda: b.gossip.counts[
-                __import__("p2p.api").api.ValidationResult.REJECT] >= 1, timeout=10)
+                ValidationResult.REJECT] >= 1, timeout=10)
             assert b.peers.records[evil.peer_id].actions.get("INVALID_MESSAGE") == 1
             assert c.gossip.counts == {k: 0 for k in c.gossip.counts}   # never forwarded
             await still_serving(b)
