@@ -54,7 +54,8 @@ class ChainInterface(Protocol):
 
     def is_on_chain(self, root: bytes, epoch: int) -> bool:
         """True when `root` is our finalized-chain block at `epoch`, or when we cannot
-        tell yet because `epoch` is beyond our finalized epoch (the peer is ahead)."""
+        tell yet because `epoch` is beyond our finalized epoch (the peer is ahead).
+        (ZERO_HASH, 0) is the genesis checkpoint as the spec initialises it: on chain."""
 
     def blocks_by_range(self, head_root: bytes, start_slot: int, count: int,
                         step: int) -> Sequence[Any]:

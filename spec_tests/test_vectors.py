@@ -39,3 +39,19 @@ def test_every_format_has_cases():
     runners = {case.runner for case in iter_cases(ROOT, "minimal")}
     assert runners == {"bls", "ssz_generic", "ssz_static", "shuffling", "operations",
                        "epoch_processing", "sanity", "genesis"}
+
+
+@pytest.fixture
+def pure_bls():
+    from beacon import bls
+    previous = bls.backend_name()
+    bls.use_backend("pure")
+    yield
+    bls.use_backend(previous)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in iter_cases(ROOT, "minimal", "bls")])
+def test_bls_vector_pure_backend(case, pure_bls):
+    """The pure-Python BLS backend passes the same vectors as the native one."""
+    outcome = run_case(case, load_preset("minimal"))
+    assert outcome.status == "passed", f"{outcome.status}: {outcome.detail}"

@@ -86,6 +86,9 @@ def from_deposits(args) -> int:
         GenesisError, initialize_beacon_state_from_eth1, is_valid_genesis_state,
     )
     config = config_of(args)
+    if args.eth1_timestamp + 2 * config.SECONDS_PER_DAY >= 2**64:
+        # The spec's genesis_time (timestamp rounded to a day, plus two days) must fit.
+        raise UserError(f"--eth1-timestamp {args.eth1_timestamp} is too large")
     deposits = load_deposits(config, args.deposits)
     try:
         state = initialize_beacon_state_from_eth1(

@@ -11,6 +11,7 @@ close. No libp2p type crosses it; p2p errors are caught in SyncService.
 from __future__ import annotations
 
 import logging
+import os
 
 import trio
 
@@ -142,7 +143,10 @@ async def start_network(nursery, options, cs, pool, metrics, clock) -> Network:
     """Start the p2p service and its node-side tasks in `nursery`; returns the Network."""
     config = options.config
     ip, port = parse_listen(options.listen)
-    identity = load_or_create(options.datadir, options.p2p_key)
+    key = options.p2p_key
+    if key is not None and os.path.isfile(key):
+        key = open(key).read().strip()
+    identity = load_or_create(options.datadir, key)
     p2p_config = P2PConfig(host=HostConfig(listen_ip=ip, port=port),
                            static_peers=tuple(options.peers))
     svc = P2PService(identity, P2PChain(config, cs.chain), get_types(config), p2p_config)

@@ -138,7 +138,7 @@ async def _slot_loop(config, clock: SlotClock, cs: ChainService, view: NodeView,
     async with trio.open_nursery() as duties:
         async for slot in clock.slots():
             await cs.tick(clock.now())
-            _log_slot(config, slot, view, metrics, pool)
+            duties.start_soon(_log_slot_later, config, clock, slot, view, metrics, pool)
             if client is not None:
                 mid = trio.current_time() + clock.seconds_until(
                     clock.slot_start(slot) + config.SECONDS_PER_SLOT / 2)
@@ -153,6 +153,16 @@ async def _run_duties(client, slot: int, mid: float, budget: float) -> None:
             log.exception("validator duties of slot %d failed", slot)
     if scope.cancelled_caught:
         log.warning("validator duties of slot %d took longer than %.0f s", slot, budget)
+
+
+async def _log_slot_later(config, clock, slot, view, metrics, pool) -> None:
+    # Two thirds into the slot the slot's block has normally arrived, so the line
+    # shows this slot's head rather than the previous one.
+    await clock.sleep_until_slot_fraction(slot, 2 / 3)
+    try:
+        _log_slot(config, slot, view, metrics, pool)
+    except Exception:  # a status line is not worth the node
+        log.exception("slot status of slot %d failed", slot)
 
 
 def _log_slot(config, slot: int, view: NodeView, metrics: NodeMetrics, pool) -> None:
@@ -182,11 +192,14 @@ def main(options: NodeOptions) -> int:
     # Our per-slot line is the info-level story; libp2p internals are noise.
     for noisy in ("libp2p", "multiaddr", "async_service"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    from beacon.cli.errors import UserError
+    from p2p.errors import IdentityError
     try:
         trio.run(run_node, options)
-    except ca.ChainOpenError as e:
-        from beacon.cli.errors import UserError
+    except (ca.ChainOpenError, IdentityError) as e:
         raise UserError(str(e)) from None
+    except OSError as e:  # typically a port already in use
+        raise UserError(f"cannot start: {e}") from None
     except KeyboardInterrupt:
         pass
     return 0

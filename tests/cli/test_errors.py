@@ -91,3 +91,9 @@ def test_help_is_fast_and_lists_commands():
     for name in ("keys", "genesis", "ssz", "transition", "db", "run"):
         assert name in proc.stdout
     assert elapsed < 3.0  # no libp2p / trio / BLS import for --help
+
+
+def test_unwritable_output(tmp_path, checkpoint_ssz):
+    assert_user_error(beacon_node("ssz", "encode", "--type", "Checkpoint", checkpoint_ssz,
+                                  "--out", tmp_path / "no" / "such" / "dir.ssz"),
+                      "cannot write")

@@ -92,3 +92,15 @@ def test_huge_slot_count_is_a_user_error(capsys):
     require_vectors(case)
     assert main(["transition", "--pre", str(case / "pre.ssz"), "--slots", str(2**64 - 1)]) == 2
     assert "uint64" in capsys.readouterr().err
+
+
+def test_yaml_inputs_and_yaml_output(tmp_path, capsys):
+    case = MINIMAL / "sanity" / "blocks" / "pyspec_tests" / "voluntary_exit"
+    require_vectors(case)
+    out = tmp_path / "post.yaml"
+    assert main(["transition", "--pre", str(case / "pre.yaml"), "--block",
+                 str(case / "blocks_0.yaml"), "--block", str(case / "blocks_1.yaml"),
+                 "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"post_state_root: {expected_root(case)}"
+    assert yaml.load(out.read_text(), Loader=yaml.CSafeLoader) == \
+        yaml.load((case / "post.yaml").read_text(), Loader=yaml.CSafeLoader)

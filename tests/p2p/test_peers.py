@@ -47,7 +47,7 @@ def test_misbehaving_peer_banned_and_not_readmitted():
     async def main():
         async with node() as a, node() as b:
             await connect(a, b)
-            for _ in range(BAN_THRESHOLD // PeerAction.PROTOCOL_VIOLATION.penalty):
+            for _ in range(BAN_THRESHOLD // PeerAction.PROTOCOL_VIOLATION.penalty + 1):
                 b.peers.report(a.peer_id, PeerAction.PROTOCOL_VIOLATION, "test")
             await wait_until(lambda: not b.host.is_connected(a.peer_id))
             assert b.peers.is_banned(a.peer_id)
@@ -64,6 +64,9 @@ def test_score_decays():
         async with node() as a:
             a.peers.report("x", PeerAction.TIMEOUT)
             assert a.peers.records["x"].score == PeerAction.TIMEOUT.penalty
+            await trio.sleep(0.2)
+            a.peers.report("x", PeerAction.TIMEOUT)
+            assert a.peers.records["x"].score < 2 * PeerAction.TIMEOUT.penalty
     trio.run(main)
 
 
