@@ -12,6 +12,7 @@ import time
 
 BENCH_MODULES = (
     "bench.bls_bench",
+    "bench.genesis_bench",
     "bench.transition_bench",
     "bench.chain_bench",
     "bench.p2p_bench",

@@ -86,9 +86,16 @@ def plan_for(typ):
     """The compiled plan of `typ`, or None for a kind of type this module does not know."""
     plan = _plans.get(typ)
     if plan is None and typ not in _plans:
-        plan = _compile(typ)
+        try:
+            plan = _compile(typ)
+        except _Unsupported:
+            plan = None
         _plans[typ] = plan
     return plan
+
+
+class _Unsupported(Exception):
+    """A compound type has a part of a kind this module does not know."""
 
 
 def _compile(typ):
@@ -363,5 +370,5 @@ def _sequence(typ, length: int, is_list: bool) -> _Plan:
 def _need(typ) -> _Plan:
     plan = plan_for(typ)
     if plan is None:
-        raise TypeError(f"ssz.strict cannot check a {type_name(typ)} inside a compound type")
+        raise _Unsupported(type_name(typ))
     return plan

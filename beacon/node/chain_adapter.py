@@ -11,9 +11,13 @@ import-level outcomes below instead of the chain's error classes, so a change in
 """
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from beacon.chain import errors as E
+
+
+_anchor_states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 class ChainOpenError(Exception):
@@ -80,7 +84,7 @@ def open_chain(config, datadir: Path, genesis_state_path: Path | None, *, now=No
         raise ChainOpenError(f"cannot open chain in {datadir}: {e}") from None
     # The anchor state answers genesis queries (time, fork, validators root) for the
     # node's lifetime; read it once.
-    chain.node_anchor_state = chain.state_at_block(chain.db.anchor_root)
+    _anchor_states[chain] = chain.state_at_block(chain.db.anchor_root)
     return chain
 
 
@@ -126,7 +130,7 @@ def anchor_root(chain) -> bytes:
 
 
 def genesis_state(chain):
-    return chain.node_anchor_state
+    return _anchor_states[chain]
 
 
 def block_by_root(chain, root: bytes):
@@ -159,7 +163,7 @@ def state_at_slot(chain, slot: int):
 def state_by_state_root(chain, state_root: bytes):
     """Post-state of the non-finalized block (or anchor) whose state root this is."""
     state_root = bytes(state_root)
-    anchor = chain.node_anchor_state
+    anchor = _anchor_states[chain]
     if anchor.hash_tree_root() == state_root:
         return anchor
     for root in list(chain.fork_choice.proto.roots):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import trio
 
@@ -82,6 +82,8 @@ class ChainService:
         self._imported_by_slot: dict[int, list[bytes]] = {}  # for the orphaned-blocks metric
         self._head_changed = trio.Event()
         self._last_head = ca.head(chain)
+        if metrics is not None:
+            metrics.set_head(self._last_head[1], self._last_head[0])
 
     # --- public API for other services -----------------------------------------
     async def submit(self, kind: str, obj, source: str, peer=None) -> ImportOutcome:

@@ -196,10 +196,20 @@ def main(options: NodeOptions) -> int:
     from p2p.errors import IdentityError
     try:
         trio.run(run_node, options)
-    except (ca.ChainOpenError, IdentityError) as e:
-        raise UserError(str(e)) from None
-    except OSError as e:  # typically a port already in use
-        raise UserError(f"cannot start: {e}") from None
-    except KeyboardInterrupt:
-        pass
+    except BaseException as e:  # the one place nursery ExceptionGroups are unwrapped
+        cause = _leaf(e)
+        if isinstance(cause, (ca.ChainOpenError, IdentityError)):
+            raise UserError(str(cause)) from None
+        if isinstance(cause, OSError):  # typically a port already in use
+            raise UserError(f"cannot start: {cause}") from None
+        if isinstance(cause, KeyboardInterrupt):
+            return 130
+        raise
     return 0
+
+
+def _leaf(e: BaseException) -> BaseException:
+    """The first non-group exception inside (possibly nested) exception groups."""
+    while isinstance(e, BaseExceptionGroup) and e.exceptions:
+        e = e.exceptions[0]
+    return e

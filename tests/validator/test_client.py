@@ -6,7 +6,7 @@ import trio
 from beacon.config import minimal
 from beacon.node.metrics import NodeMetrics
 from beacon.state_transition import helpers as h
-from ssz.signing import hash_tree_root, signing_root
+from ssz.signing import signing_root
 from validator import production
 from validator.client import ValidatorClient, interop_keys
 from validator.keys import interop_privkey
