@@ -37,29 +37,58 @@ def chain_files(harness, tmp_path_factory):
     return d / "genesis.ssz", paths, {h.root(b) for b in forks}
 
 
-def run_and_kill(datadir, genesis, blocks, delay):
-    """Start `db import`, SIGKILL it after `delay` s; returns (roots reported, was_killed)."""
+def _parse(line: str, reported: set) -> None:
+    parts = line.split()
+    if line.endswith("\n") and parts and parts[0] in ("imported", "known"):
+        reported.add(bytes.fromhex(parts[1][2:]))
+
+
+def run_and_kill(datadir, genesis, blocks, rng):
+    """Start `db import` and SIGKILL it at a random point of its progress.
+
+    The kill point is counted in progress lines, not seconds, so it lands inside the
+    import however loaded the machine is: either during start-up (after a random delay)
+    or just after the k-th block is reported, plus a random few milliseconds so that it
+    also falls inside the next block's write. Returns (roots reported, was_killed).
+    """
     cmd = [sys.executable, "-m", "beacon.cli.main", "db", "import", "--datadir", str(datadir),
            "--anchor-state", str(genesis), *blocks]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
+    reported: set = set()
+    killed = False
+    target = rng.randrange(0, 12)
     try:
-        proc.wait(timeout=delay)
-        killed = False
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        killed = True
-    out, err = proc.communicate(timeout=30)
+        if target == 0:
+            try:
+                proc.wait(timeout=rng.uniform(0.05, 1.5))
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                killed = True
+        else:
+            seen = 0
+            for raw in proc.stdout:
+                _parse(raw.decode(), reported)
+                seen += 1
+                if seen >= target:
+                    time.sleep(rng.uniform(0, 0.05))
+                    if proc.poll() is None:
+                        proc.send_signal(signal.SIGKILL)
+                        killed = True
+                    break
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     if not killed and proc.returncode != 0:
         # Re-importing a fork that finalization pruned is the only acceptable rejection.
         lines = err.decode().splitlines()
         assert proc.returncode == 1 and lines, err.decode()
         assert all("FinalizedConflict" in line for line in lines), err.decode()
-    reported = set()
     for line in out.decode().splitlines(keepends=True):
-        if line.endswith("\n") and line.split()[0] in ("imported", "known"):
-            reported.add(bytes.fromhex(line.split()[1][2:]))
+        _parse(line, reported)
     return reported, killed
 
 
@@ -90,17 +119,20 @@ def test_sigkill_during_import(harness, chain_files, tmp_path):
     print(f"kill-delay seed {seed}")  # shown by pytest if the test fails
     rng = random.Random(seed)
     kills, run, datadir, reported = 0, 0, None, set()
-    for attempt in range(80):
+    mid_import = 0  # kills that landed after at least one block was reported
+    for attempt in range(120):
         if kills >= KILLS:
             break
         if datadir is None:
             run += 1
             datadir, reported = tmp_path / f"db{run}", set()
-        got, killed = run_and_kill(datadir, genesis, blocks, rng.uniform(0.3, 2.0))
+        got, killed = run_and_kill(datadir, genesis, blocks, rng)
         reported |= got
         kills += killed
+        mid_import += killed and bool(got)
         check_database(harness, datadir, reported, fork_roots)
         if not killed:  # the whole chain is in: start over on a fresh database
             assert len(reported | fork_roots) == len(blocks)
             datadir = None
     assert kills >= KILLS
+    assert mid_import >= KILLS // 2, f"only {mid_import} kills landed mid-import"
