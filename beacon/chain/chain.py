@@ -265,6 +265,12 @@ class Chain:
                 else:
                     b.delete_block(root)
 
+    def on_tick(self, now: float) -> None:
+        """Advance the fork choice's clock (v0.8.4 `on_tick`) and recompute the head, so
+        votes folded in since the last import take effect without waiting for one."""
+        self.fork_choice.on_tick(now)
+        self._refresh_head()
+
     def _refresh_head(self) -> None:
         new_head = self.fork_choice.get_head()
         if new_head != self._head:

@@ -107,7 +107,7 @@ def import_attestation(chain, attestation) -> None:
 
 
 def on_tick(chain, now: float) -> None:
-    chain.fork_choice.on_tick(now)
+    chain.on_tick(now)
 
 
 def head(chain) -> tuple[bytes, int]:
