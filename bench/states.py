@@ -1,7 +1,6 @@
 """Synthetic states for benchmarks: N active validators, full participation, no BLS."""
 from __future__ import annotations
 
-import numpy as np
 
 from beacon.config import Config
 from beacon.state_transition.helpers import (
@@ -58,8 +57,3 @@ def add_full_participation(config: Config, state) -> None:
                 aggregation_bits=bits_type(*([True] * len(committee))), data=data,
                 inclusion_delay=1, proposer_index=int(committee[0])))
         setattr(state, field, T.BeaconState.fields()[field](*pending))
-
-
-def balances_array(state) -> np.ndarray:
-    from beacon.state_transition.registry import read_balances
-    return read_balances(state)

@@ -8,6 +8,7 @@ from `registry.validator_columns`, which is cached by tree identity.
 """
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from hashlib import sha256
 
@@ -21,7 +22,6 @@ FAR_FUTURE_EPOCH = 2**64 - 1
 
 
 def integer_squareroot(n: int) -> int:
-    import math
     return math.isqrt(n)
 
 

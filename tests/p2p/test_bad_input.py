@@ -5,7 +5,6 @@ import trio
 from p2p.api import ValidationResult
 from p2p.errors import ErrorResponse, StreamError
 from p2p.messages import GOSSIP_MAX_SIZE, ResultCode, Status
-from p2p.peers import PeerAction
 from p2p.reqresp.codec import StreamReader, encode_varint, read_chunk
 from p2p.reqresp import client
 from p2p.reqresp.protocols import Method, Timeouts

@@ -1,6 +1,5 @@
 """One test per libp2p patch / crash path (p2p/libp2p_patches.py, p2p/host.py _guard)."""
 import coincurve
-import pytest
 import trio
 
 from p2p import libp2p_patches
