@@ -48,19 +48,26 @@ def register(subparsers) -> None:
     p.add_argument("--datadir", required=True, help="database, p2p key and slashing protection")
     p.add_argument("--genesis-state", metavar="FILE",
                    help="SSZ (or .yaml) state to start from; needed on first start only")
-    p.add_argument("--config", choices=("minimal", "mainnet"), default="minimal")
+    p.add_argument("--config", choices=("minimal", "mainnet"), default="minimal",
+                   help="preset (default: minimal)")
     p.add_argument("--seconds-per-slot", type=_positive, metavar="N",
                    help="override the preset's slot length (testing)")
-    p.add_argument("--listen", default="/ip4/127.0.0.1/tcp/9000", metavar="MULTIADDR")
+    p.add_argument("--listen", default="/ip4/127.0.0.1/tcp/9000", metavar="MULTIADDR",
+                   help="p2p listen address (default: /ip4/127.0.0.1/tcp/9000)")
     p.add_argument("--peer", action="append", default=[], metavar="MULTIADDR",
                    help="static peer to dial and keep (repeatable)")
-    p.add_argument("--p2p-key", metavar="HEX|FILE", help="secp256k1 identity key")
+    p.add_argument("--p2p-key", metavar="HEX|FILE",
+                   help="secp256k1 identity key: raw 32-byte hex or libp2p protobuf hex "
+                   "(default: a key created once in the datadir)")
     v = p.add_mutually_exclusive_group()
     v.add_argument("--validators", type=_validator_range, metavar="START:COUNT",
                    help="run interop validators START..START+COUNT-1")
-    v.add_argument("--validator-indices", type=_index_list, metavar="I,J,...")
-    p.add_argument("--http-port", type=_port, default=5052)
-    p.add_argument("--metrics-port", type=_port, default=8008)
+    v.add_argument("--validator-indices", type=_index_list, metavar="I,J,...",
+                   help="run these interop validators")
+    p.add_argument("--http-port", type=_port, default=5052,
+                   help="Beacon API port on 127.0.0.1 (default: 5052)")
+    p.add_argument("--metrics-port", type=_port, default=8008,
+                   help="Prometheus metrics port on 127.0.0.1 (default: 8008)")
     p.add_argument("--no-http", action="store_true", help="do not serve the Beacon API")
     p.add_argument("--no-metrics", action="store_true", help="do not serve metrics")
     p.add_argument("--log-level", default="info",
