@@ -10,7 +10,6 @@ from pathlib import Path
 
 import yaml
 
-from beacon.config import Config
 
 
 class SkipCase(Exception):
@@ -72,8 +71,3 @@ try:  # pragma: no cover - depends on the PyYAML build
     _Loader = _CLoader  # noqa: F811
 except AttributeError:
     pass
-
-
-def config_for(case: Case, config: Config) -> Config:
-    """The preset a case runs with: `general` cases run with the chosen preset."""
-    return config

@@ -14,21 +14,14 @@ from __future__ import annotations
 
 from hashlib import sha256
 
+from beacon.state_transition.helpers import is_valid_merkle_branch
+from beacon.state_transition.merkle import ZERO_HASHES
+
 DEPTH = 32  # DEPOSIT_CONTRACT_TREE_DEPTH, a spec constant (not a preset value)
 
 
 def _hash(a: bytes, b: bytes) -> bytes:
     return sha256(a + b).digest()
-
-
-def _zero_hashes(depth: int) -> list[bytes]:
-    zeros = [bytes(32)]
-    for _ in range(depth):
-        zeros.append(_hash(zeros[-1], zeros[-1]))
-    return zeros
-
-
-ZERO_HASHES = _zero_hashes(DEPTH)
 
 
 class DepositTreeError(ValueError):
@@ -96,9 +89,4 @@ class DepositTree:
 
 def verify_proof(leaf: bytes, proof: list[bytes], index: int, root: bytes) -> bool:
     """`is_valid_merkle_branch` for a deposit proof (depth 33, including the mix-in)."""
-    if len(proof) != DEPTH + 1:
-        return False
-    node = bytes(leaf)
-    for h, sibling in enumerate(proof):
-        node = _hash(sibling, node) if (index >> h) & 1 else _hash(node, sibling)
-    return node == bytes(root)
+    return len(proof) == DEPTH + 1 and is_valid_merkle_branch(leaf, proof, DEPTH + 1, index, root)

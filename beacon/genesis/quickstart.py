@@ -22,6 +22,7 @@ from remerkleable.tree import PairNode, Root, RootNode, subtree_fill_to_contents
 
 from beacon.config import Config
 from beacon.genesis.deposit_tree import DepositTree
+from beacon.state_transition.helpers import compute_domain
 from beacon.types import get_types
 from ssz.signing import signing_root
 from validator.keys import interop_privkey, interop_pubkey
@@ -35,7 +36,7 @@ def deposit_domain(config: Config) -> bytes:
 
     Deposits are signed without a fork so they stay valid across forks.
     """
-    return bytes(config.DOMAIN_DEPOSIT) + bytes(4)
+    return compute_domain(config.DOMAIN_DEPOSIT)
 
 
 def withdrawal_credentials(config: Config, pubkey: bytes) -> bytes:

@@ -46,11 +46,3 @@ def uint64_list_root(values, limit: int) -> bytes:
     """hash_tree_root(List[uint64, limit](values))."""
     chunks = pack_uint64(values)
     return mix_in_length(merkleize(chunks, chunk_depth((limit * 8 + 31) // 32)), len(values))
-
-
-def bytes48_root(value: bytes) -> bytes:
-    return sha256(value + b"\x00" * 16).digest()
-
-
-def bytes48_list_root(values, limit: int) -> bytes:
-    return mix_in_length(merkleize([bytes48_root(v) for v in values], chunk_depth(limit)), len(values))
