@@ -37,7 +37,17 @@ class P2PChain:
         if epoch > fin_epoch:
             return True  # the peer is ahead of our finality: cannot tell yet
         if epoch == 0:
-            return True  # genesis: both sides send zero or the same genesis root
+            # Genesis: the v0.8.4 Status sends the zero root ("Zero if genesis"); some
+            # clients send the genesis block root. Any other root is another chain.
+            if bytes(root) == bytes(32):
+                return True
+            try:
+                genesis_root = ca.canonical_root_at_slot(self.chain, 0)
+            except Exception:
+                log.debug("is_on_chain genesis lookup failed", exc_info=True)
+                return True
+            # None: started from a later anchor, the genesis block is unknown here.
+            return genesis_root is None or genesis_root == bytes(root)
         slot = epoch * self.config.SLOTS_PER_EPOCH
         try:
             ours = ca.canonical_root_at_or_before(self.chain, slot)
