@@ -13,6 +13,7 @@ libp2p's tasks (an exception there ends the whole host).
 """
 from __future__ import annotations
 
+import errno
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -276,6 +277,11 @@ async def open_host(identity: Identity, config: HostConfig = HostConfig()
     host = Host(raw, pubsub, gossipsub, identity, send)
     async with send, recv:
         async with raw.run([listen]):
+            if not raw.get_transport_addrs():
+                # py-libp2p logs a failed bind and runs on without a listener; a node
+                # nobody can dial is not what the operator asked for.
+                raise OSError(errno.EADDRINUSE, f"p2p: cannot listen on {listen} "
+                              "(address in use or not available)")
             async with background_trio_service(pubsub):
                 async with background_trio_service(gossipsub):
                     await pubsub.wait_until_ready()

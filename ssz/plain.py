@@ -8,6 +8,7 @@ wide a uint may be before it is written as a decimal string.
 """
 from __future__ import annotations
 
+import reprlib
 import struct
 
 from remerkleable.basic import boolean, uint
@@ -48,6 +49,8 @@ def _uint(typ, obj) -> bytes:
     if isinstance(obj, str):
         if not obj.isdigit() or not obj.isascii():
             raise SSZValueError(f"expected a decimal integer string for {type_name(typ)}, got {_show(obj)}")
+        if len(obj.lstrip("0")) > 80:  # past uint256; also keeps int() under its digit limit
+            raise SSZValueError(f"{_show(obj)} is out of range for {type_name(typ)}")
         obj = int(obj)
     if obj < 0 or obj >> (size * 8):
         raise SSZValueError(f"{obj} is out of range for {type_name(typ)}")
@@ -127,9 +130,16 @@ def _join(fixed: list, variable: list) -> bytes:
     return b"".join(head) + b"".join(variable)
 
 
+_SHORT_REPR = reprlib.Repr()  # Python 3.11's takes no keyword arguments
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxstring, _SHORT_REPR.maxother = 4, 60, 60
+
+
 def _show(obj) -> str:
-    """A short repr for error messages."""
-    text = repr(obj)
+    """A short repr for error messages (never raising, whatever the value's nesting)."""
+    if isinstance(obj, int) and not isinstance(obj, bool) and obj.bit_length() > 256:
+        text = f"<integer of {obj.bit_length()} bits>"  # repr fails past 4300 digits
+    else:
+        text = _SHORT_REPR.repr(obj)  # depth-limited: a 100,000-deep list is fine
     return text if len(text) <= 60 else text[:57] + "..."
 
 

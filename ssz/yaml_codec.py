@@ -16,6 +16,11 @@ a value is accepted exactly when its bytes would be. Errors say where:
 
 `to_json_obj` is `to_obj` for JSON consumers: uints wider than 32 bits become decimal
 strings, since JavaScript numbers lose precision past 2**53.
+
+`load_yaml_bounded` is the loader for untrusted YAML: PyYAML's composer recurses once
+per nesting level (the C one overflows the C stack and segfaults at ~100,000 levels),
+so the depth and size are checked on the event stream, which libyaml parses with an
+explicit stack, before any object is composed. No SSZ type nests deeper than 16.
 """
 from __future__ import annotations
 
@@ -26,7 +31,44 @@ from ssz.errors import SSZDecodeError, SSZValueError, format_path
 from ssz.plain import _show, parse, serialize
 from ssz.strict import type_name
 
-__all__ = ["to_obj", "to_json_obj", "from_obj", "to_yaml", "from_yaml", "first_difference", "SSZValueError"]
+__all__ = ["to_obj", "to_json_obj", "from_obj", "to_yaml", "from_yaml", "first_difference",
+           "SSZValueError", "load_yaml_bounded", "YAMLLimitError"]
+
+MAX_YAML_DEPTH = 64
+MAX_YAML_BYTES = 512 * 1024 * 1024  # a mainnet state with 300k validators is ~150 MB
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+class YAMLLimitError(ValueError):
+    """YAML input past a bound (nesting depth, size, or an integer too long to read)."""
+
+
+def load_yaml_bounded(data: bytes | str, max_depth: int = MAX_YAML_DEPTH,
+                      max_bytes: int = MAX_YAML_BYTES):
+    """`yaml.safe_load` for untrusted input, with the depth and size bounded first.
+
+    Raises:
+        YAMLLimitError: deeper than `max_depth`, larger than `max_bytes`, or an integer
+            with more digits than Python converts (4300).
+        yaml.YAMLError: malformed YAML.
+    """
+    if len(data) > max_bytes:
+        raise YAMLLimitError(f"{len(data)} bytes is over the limit of {max_bytes}")
+    depth = 0
+    for event in yaml.parse(data, Loader=_LOADER):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > max_depth:
+                raise YAMLLimitError(f"nested deeper than {max_depth} levels")
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+    try:
+        return yaml.load(data, Loader=_LOADER)
+    except ValueError as e:  # int() of a scalar past sys.get_int_max_str_digits()
+        raise YAMLLimitError(f"a value is out of range: {e}") from None
 
 
 def to_obj(view):
@@ -60,7 +102,7 @@ def to_yaml(view) -> str:
 
 
 def from_yaml(typ, text: str):
-    return from_obj(typ, yaml.safe_load(text))
+    return from_obj(typ, load_yaml_bounded(text))
 
 
 def first_difference(got, want, path=()) -> str | None:

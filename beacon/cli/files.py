@@ -89,16 +89,15 @@ def read_bytes(path: str) -> bytes:
         raise UserError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
-def _yaml_loader():
-    import yaml
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_yaml(path: str):
+    """Untrusted YAML, depth and size bounded before parsing (see ssz.yaml_codec)."""
     import yaml
+    from ssz.yaml_codec import YAMLLimitError, load_yaml_bounded
     data = read_bytes(path)
     try:
-        return yaml.load(data, Loader=_yaml_loader())
+        return load_yaml_bounded(data)
+    except YAMLLimitError as e:
+        raise UserError(f"{path}: YAML refused: {e}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

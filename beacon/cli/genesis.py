@@ -8,11 +8,25 @@ Both print the state's hash-tree-root and write the state as SSZ or YAML.
 """
 from __future__ import annotations
 
+import argparse
+
 from beacon.cli.errors import UserError
 from beacon.cli.files import (
     add_config_argument, config_of, format_of, from_plain, from_ssz, hex0x, hex_bytes,
     load_yaml, read_bytes, save_object, uint64,
 )
+
+
+# Interop keys are derived one by one (about 1 ms each); a mainnet-sized registry fits.
+MAX_QUICKSTART_VALIDATORS = 1 << 20
+
+
+def _validator_count(text: str) -> int:
+    value = uint64(text)
+    if not 1 <= value <= MAX_QUICKSTART_VALIDATORS:
+        raise argparse.ArgumentTypeError(
+            f"expected 1..{MAX_QUICKSTART_VALIDATORS} validators, got {value}")
+    return value
 
 
 def register(subparsers) -> None:
@@ -22,7 +36,8 @@ def register(subparsers) -> None:
     p = sub.add_parser("quickstart", help="interop quick-start genesis state",
                        description="Build the interop (mocked start) genesis state from "
                        "the first N interop keys.")
-    p.add_argument("--validator-count", type=uint64, required=True)
+    p.add_argument("--validator-count", type=_validator_count, required=True,
+                   help=f"1..{MAX_QUICKSTART_VALIDATORS}")
     p.add_argument("--genesis-time", type=uint64, required=True, help="unix seconds")
     _output_arguments(p)
     p.set_defaults(func=quickstart)
@@ -71,8 +86,12 @@ def load_deposits(config, path: str) -> list:
         items = load_yaml(path)
         if not isinstance(items, list):
             raise UserError(f"{path}: expected a YAML list of deposits")
+        if not items:
+            raise UserError(f"{path}: no deposits (the list is empty)")
         return [from_plain(Deposit, item, f"{path}: deposit {i}") for i, item in enumerate(items)]
     data = read_bytes(path)
+    if not data:
+        raise UserError(f"{path}: no deposits (the file is empty)")
     size = Deposit.type_byte_length()
     if len(data) % size:
         raise UserError(f"{path}: {len(data)} bytes is not a whole number of "

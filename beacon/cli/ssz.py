@@ -11,7 +11,9 @@ Every input is validated on the way in (strict SSZ decode, typed YAML conversion
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+from beacon.cli.errors import UserError
 from beacon.cli.files import (
     add_config_argument, config_of, format_of, hex0x, load_object, save_object, type_named,
 )
@@ -28,7 +30,8 @@ def register(subparsers) -> None:
     p.set_defaults(func=decode)
 
     p = _typed(sub, "encode", "YAML (or SSZ) file to canonical SSZ bytes")
-    p.add_argument("--out", metavar="FILE.ssz", required=True)
+    p.add_argument("--out", metavar="FILE.ssz", required=True,
+                   help="output file; must end in .ssz (use `ssz decode` for YAML/JSON)")
     p.set_defaults(func=encode)
 
     p = _typed(sub, "root", "hash-tree-root (and signing root where it applies)")
@@ -62,6 +65,10 @@ def decode(args) -> int:
 
 
 def encode(args) -> int:
+    # SSZ bytes in a file named .yaml/.json would be read back as text and fail later.
+    if Path(args.out).suffix.lower() != ".ssz":
+        raise UserError(f"--out {args.out}: encode writes SSZ bytes, so the file must end "
+                        "in .ssz (use `ssz decode --out FILE.yaml` for YAML)")
     save_object(_load(args), args.out, "ssz")
     return 0
 

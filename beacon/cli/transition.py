@@ -9,6 +9,7 @@ the block and the reason; nothing is written), 2 a user error (bad file, wrong t
 """
 from __future__ import annotations
 
+import argparse
 import sys
 
 from beacon.cli.errors import UserError
@@ -17,6 +18,16 @@ from beacon.cli.files import (
 )
 
 EXIT_INVALID = 1
+# Each empty slot hashes the state and each epoch runs epoch processing (~10 ms to
+# seconds): 2**16 slots is 2,048 mainnet epochs, already a long run.
+MAX_SLOTS = 1 << 16
+
+
+def _slot_count(text: str) -> int:
+    value = uint64(text)
+    if value > MAX_SLOTS:
+        raise argparse.ArgumentTypeError(f"--slots {value} is over the limit of {MAX_SLOTS}")
+    return value
 
 
 def register(subparsers) -> None:
@@ -28,8 +39,9 @@ def register(subparsers) -> None:
     p.add_argument("--pre", required=True, metavar="STATE", help="pre-state, .ssz or .yaml")
     p.add_argument("--block", nargs="+", default=[], metavar="BLOCK", action="extend",
                    help="block file(s), .ssz or .yaml, applied in the order given")
-    p.add_argument("--slots", type=uint64, default=0, metavar="N",
-                   help="empty slots to process after the last block (default 0)")
+    p.add_argument("--slots", type=_slot_count, default=0, metavar="N",
+                   help="empty slots to process after the last block (default 0, "
+                   f"at most {MAX_SLOTS})")
     p.add_argument("--no-verify-signatures", action="store_true",
                    help="skip BLS signature checks (state roots are still checked)")
     p.add_argument("--out", metavar="POST", help="write the post-state (.ssz or .yaml)")

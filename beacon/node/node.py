@@ -26,7 +26,7 @@ from beacon.node.chain_service import ChainService
 from beacon.node.clock import SlotClock
 from beacon.node.http_api import serve_api
 from beacon.node.metrics import NodeMetrics, serve_metrics
-from beacon.node.options import NodeOptions
+from beacon.node.options import NodeOptions, OptionsError
 from beacon.node.state_metrics import update_state_metrics
 from beacon.node.views import NodeView
 from validator.op_pool import OperationPool
@@ -70,7 +70,9 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
     clock = SlotClock(genesis_time, config.SECONDS_PER_SLOT, config.SLOTS_PER_EPOCH)
     cs = ChainService(chain, config, metrics, pool)
     protection = network = None
+    started = False
     try:
+        _check_validator_indices(options, chain)
         async with trio.open_nursery() as nursery:
             if handle_signals:
                 await nursery.start(_watch_signals, nursery.cancel_scope)
@@ -89,6 +91,7 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
             await nursery.start(_slot_loop, config, clock, cs, view, client, metrics, pool)
             _banner(options, view, http_port, metrics_port)
             task_status.started(NodeHandle(view, http_port, metrics_port, nursery.cancel_scope))
+            started = True
     finally:
         with trio.move_on_after(SHUTDOWN_GRACE) as cleanup:
             cleanup.shield = True
@@ -97,7 +100,19 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
             if protection is not None:
                 protection.close()
             ca.close_chain(chain)
-        log.info("stopped")
+        if started:  # a startup error is reported by `main` as the one line, alone
+            log.info("stopped")
+
+
+def _check_validator_indices(options, chain) -> None:
+    """Refuse validator indices the head state's registry does not have."""
+    if not options.validator_indices:
+        return
+    count = len(ca.state_at_block(chain, ca.head(chain)[0]).validators)
+    missing = [i for i in options.validator_indices if i >= count]
+    if missing:
+        raise OptionsError(f"validator index {missing[0]} does not exist: the chain has "
+                           f"{count} validators (indices 0..{count - 1})")
 
 
 async def _start_network(nursery, options, cs, pool, metrics, clock):
@@ -198,7 +213,7 @@ def main(options: NodeOptions) -> int:
         trio.run(run_node, options)
     except BaseException as e:  # the one place nursery ExceptionGroups are unwrapped
         cause = _leaf(e)
-        if isinstance(cause, (ca.ChainOpenError, IdentityError)):
+        if isinstance(cause, (ca.ChainOpenError, IdentityError, OptionsError)):
             raise UserError(str(cause)) from None
         if isinstance(cause, OSError):  # typically a port already in use
             raise UserError(f"cannot start: {cause}") from None

@@ -5,6 +5,7 @@ Kept apart from argparse so tests and other entry points can build a node direct
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,8 @@ class NodeOptions:
         for addr in (listen, *peers):
             if not addr.startswith("/ip4/") or "/tcp/" not in addr:
                 raise OptionsError(f"unsupported multiaddr {addr!r} (expected /ip4/A/tcp/P...)")
+        if p2p_key is not None:
+            _check_p2p_key(p2p_key)
         if len(set(validator_indices)) != len(validator_indices):
             raise OptionsError("a validator index is given twice")
         return cls(datadir=Path(datadir), config=config,
@@ -54,3 +57,16 @@ class NodeOptions:
                    listen=listen, peers=tuple(peers), p2p_key=p2p_key,
                    validator_indices=tuple(validator_indices), http_port=http_port,
                    metrics_port=metrics_port, log_level=log_level)
+
+
+_HEX = re.compile(r"(0[xX])?[0-9a-fA-F]+")
+
+
+def _check_p2p_key(value: str) -> None:
+    """--p2p-key is hex or a file holding hex: anything not hex must be a readable file."""
+    if _HEX.fullmatch(value.strip()):
+        return
+    if os.path.isdir(value):
+        raise OptionsError(f"--p2p-key {value}: is a directory, expected a key file")
+    if not os.path.isfile(value):
+        raise OptionsError(f"--p2p-key {value}: no such file (and not a hex key)")
