@@ -6,6 +6,8 @@ the common ancestor's slot). Walks are bounded (`MAX_WALK` headers).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from testnet.nodes.base import Header, Node, NodeStatus
 
 MAX_WALK = 256
@@ -116,7 +118,9 @@ def agreement(run) -> list[str]:
             if is_ancestor(run.nodes[n], low.finalized_root, s.head_root) is False:
                 failures.append(f"finalized root of epoch {low.finalized_epoch} is not "
                                 f"on the chain of {n}")
-    roots = {n: run.nodes[n].block_state_roots(limit=128) for n in stats}
+    with ThreadPoolExecutor(max_workers=8) as pool:   # header walks are ~10-50 ms each
+        roots = dict(zip(stats, pool.map(lambda n: run.nodes[n].block_state_roots(limit=48),
+                                         list(stats))))
     compared, mismatched = 0, []
     names = [n for n in roots if roots[n]]
     for i, a in enumerate(names):

@@ -156,8 +156,8 @@ class Run:
         return result
 
     def _genesis(self) -> None:
-        initial = [p for p in self.sc.nodes if p.join_epoch is None]
-        delay = 12 + 5 * len(initial)        # node start-up is ~3-6 s each on a busy box
+        # Node start-up is ~3-6 s on a busy box; waves start one after the other.
+        delay = 8 + 6 * len(self._waves())
         self.genesis_time = int(time.time() + delay)
         path = self.workdir / "genesis.ssz"
         subprocess.run([sys.executable, "-m", "beacon.cli.main", "genesis", "quickstart",
@@ -184,17 +184,24 @@ class Run:
                  f"dials {', '.join(plan.dials) or '-'})")
         return node
 
-    def _start_initial(self) -> None:
-        pending = [p for p in self.sc.nodes if p.join_epoch is None]
+    def _waves(self) -> list[list]:
+        """Initial nodes grouped so each wave dials only nodes of earlier waves."""
+        pending, done, waves = [p for p in self.sc.nodes if p.join_epoch is None], set(), []
         while pending:
-            ready = [p for p in pending if all(d in self.nodes for d in p.dials)]
+            ready = [p for p in pending if all(d in done for d in p.dials)]
             if not ready:
                 raise RuntimeError("dial cycle among " + ", ".join(p.name for p in pending))
-            for p in ready:
+            waves.append(ready)
+            done |= {p.name for p in ready}
+            pending = [p for p in pending if p.name not in done]
+        return waves
+
+    def _start_initial(self) -> None:
+        for wave in self._waves():
+            for p in wave:
                 self.start_node(p)
-                pending.remove(p)
-        for n in self.nodes.values():      # every node answers before the clock runs
-            n.multiaddr(timeout=60)
+            for p in wave:                 # answers before the next wave dials it
+                self.nodes[p.name].multiaddr(timeout=60)
 
     def deadline(self) -> float:
         """Seconds since t0 by which the goal must be met: the goal's slot time x 1.3,
@@ -259,8 +266,8 @@ class Run:
             self.trackers[name].observe(s)
 
     def shutdown(self) -> None:
-        for n in self.nodes.values():
-            n.stop()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda n: n.stop(), list(self.nodes.values())))
         if self.network is not None:
             self.network.close()
 
