@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import logging
 
+from beacon.api.metrics import VALIDATOR_STATUSES as STATUSES, NodeMetrics
 from beacon.config import Config
-from beacon.node.metrics import NodeMetrics
 from beacon.state_transition import helpers as h
 
 log = logging.getLogger(__name__)
-
-STATUSES = ("pending", "active", "exited", "withdrawable")
 
 
 def validator_status_counts(state, epoch: int) -> dict[str, int]:
@@ -56,5 +54,5 @@ def update_state_metrics(metrics: NodeMetrics, config: Config, state, pool=None)
             live_validators(config, state, state.current_epoch_attestations))
         metrics.beacon_previous_live_validators.set(
             live_validators(config, state, state.previous_epoch_attestations))
-    except Exception as e:  # metrics must never stop the node
+    except Exception as e:  # a committee lookup on an odd state must not cost the slot line
         log.debug("live validator metrics unavailable: %s", e)

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 
 import trio
 
+from beacon.api.metrics import NodeMetrics
+from beacon.api.server import serve_api, serve_metrics
+from beacon.api.state_metrics import update_state_metrics
 from beacon.node import chain_adapter as ca
 from beacon.node.chain_service import ChainService
 from beacon.node.clock import SlotClock
-from beacon.node.http_api import serve_api
-from beacon.node.metrics import NodeMetrics, serve_metrics
 from beacon.node.options import NodeOptions, OptionsError
-from beacon.node.state_metrics import update_state_metrics
 from beacon.node.views import NodeView
 from validator.op_pool import OperationPool
 

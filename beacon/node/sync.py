@@ -14,6 +14,9 @@ Every request runs under the p2p layer's timeouts; a failing peer just ends the 
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
+from dataclasses import dataclass
 
 import trio
 
@@ -25,6 +28,63 @@ log = logging.getLogger(__name__)
 BATCH = 64
 MAX_LOOKUP_DEPTH = 32
 STATUS_QUEUE = 32
+RATE_WINDOW = 30.0  # seconds of imports the blocks/s figure averages over
+
+
+@dataclass(frozen=True)
+class SyncSnapshot:
+    target_slot: int
+    distance: int  # slots between our head and the peer's announced head
+    blocks_per_second: float
+    eta_seconds: float | None  # None until a rate is known
+
+
+class SyncProgress:
+    """Range-sync progress: distance, blocks/s over a sliding window, and an ETA.
+
+    Written by the range-sync task after each batch; read by the API
+    (`/eth/v1/node/syncing`) and by the per-batch log line.
+    """
+
+    def __init__(self, now=time.monotonic):
+        self._now = now
+        self._target: int | None = None
+        self._samples: deque[tuple[float, int]] = deque()  # (time, blocks imported)
+
+    def start(self, target_slot: int) -> None:
+        self._target = target_slot
+        self._samples.clear()
+        self._samples.append((self._now(), 0))
+
+    def record(self, imported: int) -> None:
+        now = self._now()
+        self._samples.append((now, imported))
+        # Keep the oldest sample inside the window as the rate's time origin.
+        while len(self._samples) > 2 and now - self._samples[1][0] > RATE_WINDOW:
+            self._samples.popleft()
+
+    def finish(self) -> None:
+        self._target = None
+        self._samples.clear()
+
+    def snapshot(self, head_slot: int) -> SyncSnapshot | None:
+        """None when no range sync is running."""
+        if self._target is None:
+            return None
+        distance = max(0, self._target - head_slot)
+        elapsed = self._now() - self._samples[0][0] if self._samples else 0.0
+        blocks = sum(n for _, n in list(self._samples)[1:])
+        rate = blocks / elapsed if elapsed > 0 else 0.0
+        eta = distance / rate if rate > 0 else None
+        return SyncSnapshot(self._target, distance, rate, eta)
+
+    def log_line(self, head_slot: int) -> str:
+        s = self.snapshot(head_slot)
+        if s is None:
+            return "not syncing"
+        eta = "unknown" if s.eta_seconds is None else f"{s.eta_seconds:.0f} s"
+        return (f"head {head_slot} of {s.target_slot}, distance {s.distance} slots, "
+                f"{s.blocks_per_second:.1f} blocks/s, ETA {eta}")
 
 
 class SyncService:
@@ -34,6 +94,7 @@ class SyncService:
         self.network = network  # request_blocks_by_range(peer, ...) / request_blocks_by_root(peer, roots)
         self._status_send, self._status_recv = trio.open_memory_channel(STATUS_QUEUE)
         self._lookups_seen: dict[bytes, int] = {}
+        self.progress = SyncProgress()
         self.syncing = False
 
     def on_peer_status(self, peer, head_slot: int, head_root: bytes) -> None:
@@ -56,12 +117,14 @@ class SyncService:
                 if head_slot <= ca.head(self.cs.chain)[1]:
                     continue
                 self.syncing = True
+                self.progress.start(head_slot)
                 try:
                     await self._range_sync(peer, head_slot, head_root)
                 except Exception as e:  # a bad peer ends this attempt, not the node
                     log.info("range sync from %s stopped: %s", _short(peer), e)
                 finally:
                     self.syncing = False
+                    self.progress.finish()
 
     async def _range_sync(self, peer, target_slot: int, head_root: bytes) -> None:
         fin_epoch, _ = ca.finalized_checkpoint(self.cs.chain)
@@ -76,6 +139,8 @@ class SyncService:
                 if result.outcome is Outcome.INVALID:
                     raise ValueError(f"invalid block at slot {int(block.slot)}: {result.reason}")
                 imported += result.outcome in (Outcome.IMPORTED, Outcome.KNOWN)
+            self.progress.record(imported)
+            log.info("sync: %s", self.progress.log_line(ca.head(self.cs.chain)[1]))
             start += BATCH
             if not blocks and start > target_slot:
                 break

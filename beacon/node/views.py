@@ -12,6 +12,7 @@ import logging
 
 from beacon.node import chain_adapter as ca
 from beacon.node.chain_service import ChainService, Outcome
+from beacon.state_transition.helpers import get_beacon_proposer_index
 from beacon.state_transition.slot import process_slots
 from ssz.signing import hash_tree_root
 
@@ -46,6 +47,9 @@ class NodeView:
     def justified_root(self):
         return ca.justified_checkpoint(self.chain)[1]
 
+    def finalized_slot(self) -> int:
+        return ca.finalized_checkpoint(self.chain)[0] * self.config.SLOTS_PER_EPOCH
+
     def genesis_root(self):
         return ca.anchor_root(self.chain)
 
@@ -54,6 +58,13 @@ class NodeView:
 
     def block(self, root):
         return ca.block_by_root(self.chain, root)
+
+    def proposer_index(self, root) -> int | None:
+        # v0.8.4 blocks do not name their proposer. The block's post-state has the
+        # block's slot, and a block cannot change that slot's proposer (the seed and
+        # effective balances it depends on only move at epoch boundaries).
+        state = ca.state_at_block(self.chain, root)
+        return None if state is None else get_beacon_proposer_index(self.config, state)
 
     def state_at_block(self, root):
         return ca.state_at_block(self.chain, root)
@@ -77,8 +88,14 @@ class NodeView:
         current = self.clock.current_slot() if self.clock else head_slot
         distance = max(0, current - head_slot)
         # A node a couple of slots behind is following, not syncing (empty slots happen).
-        return {"head_slot": head_slot, "sync_distance": distance,
-                "is_syncing": distance > 2 * self.config.SLOTS_PER_EPOCH}
+        status = {"head_slot": head_slot, "sync_distance": distance,
+                  "is_syncing": distance > 2 * self.config.SLOTS_PER_EPOCH}
+        progress = self.network.sync.progress.snapshot(head_slot) if self.network else None
+        if progress is not None:
+            status.update(sync_distance=max(distance, progress.distance), is_syncing=True,
+                          blocks_per_second=progress.blocks_per_second,
+                          eta_seconds=progress.eta_seconds)
+        return status
 
     # --- ValidatorBackend ----------------------------------------------------
     def state_at_slot_on_head(self, slot: int):

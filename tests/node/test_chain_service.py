@@ -5,7 +5,7 @@ import trio
 from beacon.config import minimal
 from beacon.node import chain_adapter as ca
 from beacon.node.chain_service import ChainService, Outcome
-from beacon.node.metrics import NodeMetrics
+from beacon.api.metrics import NodeMetrics
 from ssz.codec import encode
 from ssz.signing import signing_root
 from validator import production

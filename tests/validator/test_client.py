@@ -4,7 +4,7 @@ rewound."""
 import trio
 
 from beacon.config import minimal
-from beacon.node.metrics import NodeMetrics
+from beacon.api.metrics import NodeMetrics
 from beacon.state_transition import helpers as h
 from ssz.signing import signing_root
 from validator import production
