@@ -6,8 +6,10 @@ module to `ROUTE_MODULES` below: that one line is the whole registration.
 """
 from __future__ import annotations
 
-from prometheus_client import make_asgi_app
+from prometheus_client.exposition import choose_encoder
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from beacon.api import beacon_routes, debug_routes, node_routes
@@ -32,8 +34,15 @@ def build_api_app(backend: ApiBackend, route_modules=ROUTE_MODULES) -> Starlette
 
 
 def build_metrics_app(metrics: NodeMetrics) -> Starlette:
-    """GET /metrics (and /) from the node's own registry, in the format `Accept` asks for."""
-    exposition = make_asgi_app(metrics.registry)
+    """GET /metrics (and /) from the node's own registry, in the format `Accept` asks for.
+
+    prometheus-client's own ASGI app answers every path and method alike; routing it
+    through Starlette gives the same 404/405 answers as the API.
+    """
+    async def exposition(request: Request) -> Response:
+        encode, content_type = choose_encoder(request.headers.get("accept", ""))
+        return Response(encode(metrics.registry), headers={"Content-Type": content_type})
+
     return Starlette(routes=[Route("/metrics", exposition, methods=["GET"]),
                              Route("/", exposition, methods=["GET"])],
                      exception_handlers=EXCEPTION_HANDLERS)
