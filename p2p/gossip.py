@@ -9,11 +9,20 @@
 Validation runs inside pubsub before it forwards anything, so a rejected message never
 leaves this node. Our own publishes skip the chain validator (we produced them) but still
 pass the size and decode checks.
+
+Topic dialects. The v0.8.x text names topics `/eth2/beacon_block/ssz`; Trinity 2019 uses
+the bare `beacon_block` and `beacon_attestation`, and publishes unsigned messages. We
+subscribe to both names, publish our own messages on both, and bridge: a message
+accepted on one name is republished (by us, signed) on the other names of its topic, so
+peers that share no topic name still hear each other through us. A bounded set of
+content hashes ends any loop between two bridging nodes.
 """
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import trio
@@ -27,26 +36,34 @@ log = logging.getLogger(__name__)
 
 
 class Topic(enum.Enum):
-    BEACON_BLOCK = ("/eth2/beacon_block/ssz", "BeaconBlock")
-    BEACON_ATTESTATION = ("/eth2/beacon_attestation/ssz", "Attestation")
-    VOLUNTARY_EXIT = ("/eth2/voluntary_exit/ssz", "VoluntaryExit")
-    PROPOSER_SLASHING = ("/eth2/proposer_slashing/ssz", "ProposerSlashing")
-    ATTESTER_SLASHING = ("/eth2/attester_slashing/ssz", "AttesterSlashing")
+    # (spec topic id, SSZ type, other names peers use for the same topic)
+    BEACON_BLOCK = ("/eth2/beacon_block/ssz", "BeaconBlock", ("beacon_block",))
+    BEACON_ATTESTATION = ("/eth2/beacon_attestation/ssz", "Attestation",
+                          ("beacon_attestation",))
+    VOLUNTARY_EXIT = ("/eth2/voluntary_exit/ssz", "VoluntaryExit", ())
+    PROPOSER_SLASHING = ("/eth2/proposer_slashing/ssz", "ProposerSlashing", ())
+    ATTESTER_SLASHING = ("/eth2/attester_slashing/ssz", "AttesterSlashing", ())
 
     @property
     def topic_id(self) -> str:
+        """The v0.8.x spec name."""
         return self.value[0]
 
     @property
     def type_name(self) -> str:
         return self.value[1]
 
-    @classmethod
-    def by_id(cls, topic_id: str) -> "Topic":
-        for t in cls:
-            if t.topic_id == topic_id:
-                return t
-        raise KeyError(topic_id)
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        """Every name the topic travels under: the spec one first, then the aliases."""
+        return (self.value[0],) + self.value[2]
+
+
+# Topic names whose messages arrive unsigned (Trinity 2019 signs nothing); pubsub's
+# strict signing is relaxed for these names only (p2p/libp2p_patches.py).
+UNSIGNED_TOPIC_IDS = frozenset(alias for t in Topic for alias in t.value[2])
+# Content hashes remembered for bridging: a few slots of blocks and attestations.
+BRIDGE_SEEN = 8192
 
 
 class GossipTooLarge(ValueError):
@@ -64,6 +81,8 @@ class Gossip:
         self.my_peer_id = my_peer_id
         self.validators = dict(validators or {})
         self.counts = {r: 0 for r in ValidationResult}
+        self.bridged = 0
+        self._seen: OrderedDict[bytes, None] = OrderedDict()
         pubsub.p2p_on_violation = lambda peer: peers.report(
             peer, PeerAction.PROTOCOL_VIOLATION, "malformed gossipsub frame")
 
@@ -100,16 +119,18 @@ class Gossip:
 
     async def run(self, deliver: trio.MemorySendChannel, *,
                   task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
-        """Subscribe to every topic and pump accepted messages into `deliver`."""
+        """Subscribe to every topic name and pump accepted messages into `deliver`."""
         async with deliver, trio.open_nursery() as nursery:
             for topic in Topic:
-                self.pubsub.set_topic_validator(topic.topic_id, self._pubsub_validator(topic),
-                                                True)
-                sub = await self.pubsub.subscribe(topic.topic_id)
-                nursery.start_soon(self._pump, topic, sub, deliver.clone())
+                for topic_id in topic.topic_ids:
+                    self.pubsub.set_topic_validator(topic_id, self._pubsub_validator(topic),
+                                                    True)
+                    sub = await self.pubsub.subscribe(topic_id)
+                    nursery.start_soon(self._pump, topic, topic_id, sub, deliver.clone())
             task_status.started()
 
-    async def _pump(self, topic: Topic, sub: Any, deliver: trio.MemorySendChannel) -> None:
+    async def _pump(self, topic: Topic, topic_id: str, sub: Any,
+                    deliver: trio.MemorySendChannel) -> None:
         typ = self.types.by_name(topic.type_name)
         async with deliver:
             while True:
@@ -122,15 +143,36 @@ class Gossip:
                     value = decode(typ, data)
                 except SSZDecodeError:   # validated already; cannot happen, never fatal
                     continue
-                await deliver.send(GossipMessage(topic.topic_id, value, data,
-                                                 _source(msg, self.my_peer_id)))
+                source = _source(msg, self.my_peer_id)
+                if source != self.my_peer_id and len(topic.topic_ids) > 1:
+                    await self._bridge(topic, topic_id, data)
+                await deliver.send(GossipMessage(topic.topic_id, value, data, source))
+
+    def _first_sight(self, data: bytes) -> bool:
+        key = hashlib.sha256(data).digest()
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        if len(self._seen) > BRIDGE_SEEN:
+            self._seen.popitem(last=False)
+        return True
+
+    async def _bridge(self, topic: Topic, arrived_on: str, data: bytes) -> None:
+        if not self._first_sight(data):
+            return
+        for topic_id in topic.topic_ids:
+            if topic_id != arrived_on:
+                self.bridged += 1
+                await self.pubsub.publish(topic_id, data)
 
     async def publish(self, topic: Topic, value: Any) -> None:
-        """Raises GossipTooLarge for an oversized message."""
+        """Publish under every name of `topic`. Raises GossipTooLarge when oversized."""
         data = value.encode_bytes()
         if len(data) > GOSSIP_MAX_SIZE:
             raise GossipTooLarge(f"{len(data)} bytes > {GOSSIP_MAX_SIZE}")
-        await self.pubsub.publish(topic.topic_id, data)
+        self._first_sight(data)
+        for topic_id in topic.topic_ids:
+            await self.pubsub.publish(topic_id, data)
 
 
 def _source(msg: Any, default: str) -> str:

@@ -16,11 +16,11 @@ from p2p.api import ChainInterface
 from p2p.errors import P2PError, UnsupportedProtocol
 from p2p.messages import GoodbyeReason, Status
 from p2p.peers import PeerManager
-from p2p.reqresp.protocols import Method, NameSet
+from p2p.reqresp.protocols import HANDSHAKE_ORDER, Dialect, Method
 
 log = logging.getLogger(__name__)
 
-SendStatus = Callable[[str, NameSet], Awaitable[Status]]
+SendStatus = Callable[[str, Dialect], Awaitable[Status]]
 SayGoodbye = Callable[[str, GoodbyeReason], Awaitable[None]]
 
 
@@ -35,24 +35,29 @@ def check_status(chain: ChainInterface, status: Status) -> GoodbyeReason | None:
 
 class Handshake:
     def __init__(self, chain: ChainInterface, peers: PeerManager, send_status: SendStatus,
-                 say_goodbye: SayGoodbye, name_sets: tuple[NameSet, ...] = tuple(NameSet)):
+                 say_goodbye: SayGoodbye, dialects: tuple[Dialect, ...] = HANDSHAKE_ORDER):
         self.chain = chain
         self.peers = peers
         self.send_status = send_status
         self.say_goodbye = say_goodbye
-        self.name_sets = name_sets
+        self.dialects = dialects
 
     async def dialed(self, peer_id: str) -> Status | None:
-        """We dialed `peer_id`: send status, falling back to hello for v0.8.3 peers."""
-        for name_set in self.name_sets:
+        """Send status, falling back to hello for v0.8.3 peers.
+
+        Runs when we dialed, and also when a peer dialed us but sent no status of its
+        own within a grace period (Trinity 2019 answers hello but never sends one)."""
+        for dialect in self.dialects:
             try:
-                status = await self.send_status(peer_id, name_set)
+                status = await self.send_status(peer_id, dialect)
             except UnsupportedProtocol:
                 continue
             except P2PError as e:
                 log.info("handshake with %s failed: %s", peer_id, e)
                 return None
-            self.peers.record(peer_id).name_set = name_set
+            rec = self.peers.record(peer_id)
+            if rec.dialect is None or rec.dialect.speaks_hello != dialect.speaks_hello:
+                rec.dialect = dialect
             await self.received(peer_id, status)
             return status
         log.info("peer %s speaks neither status nor hello", peer_id)
@@ -62,8 +67,8 @@ class Handshake:
     async def answered(self, peer_id: str, status: Status, method: Method) -> None:
         """The peer sent us its status/hello (our server already answered)."""
         rec = self.peers.record(peer_id)
-        if rec.name_set is None:
-            rec.name_set = NameSet.V084 if method is Method.STATUS else NameSet.V083
+        if rec.dialect is None:
+            rec.dialect = Dialect.V084 if method is Method.STATUS else Dialect.V083
         await self.received(peer_id, status)
 
     async def received(self, peer_id: str, status: Status) -> None:

@@ -29,6 +29,8 @@ def apply() -> None:
     _patch_mplex_channel_leak()
     _patch_secp256k1_high_s()
     _patch_outbound_queue()
+    _patch_unsigned_topics()
+    _patch_secio_remote_address()
     _applied = True
 
 
@@ -188,3 +190,45 @@ def normalize_der_low_s(sig: bytes) -> bytes | None:
 def _patch_outbound_queue() -> None:
     from libp2p.pubsub.rpc_queue import RpcQueue
     RpcQueue.__init__.__defaults__ = (OUTBOUND_QUEUE, MAX_RPC_SIZE)
+
+
+# --- 6. unsigned messages on the topic names of unsigned peers ------------------------
+# Strict signing is one switch in py-libp2p: it both signs our messages and drops every
+# unsigned one. Lodestar 2019 drops unsigned messages, so we must sign; Trinity 2019
+# signs nothing, so its messages would all be dropped. We keep strict signing and let an
+# unsigned message through only when every topic it names is one of
+# `p2p.gossip.UNSIGNED_TOPIC_IDS` (Trinity's bare names). A signed message is still
+# checked, on any topic.
+def _patch_unsigned_topics() -> None:
+    import libp2p.pubsub.pubsub as mod
+
+    from p2p.gossip import UNSIGNED_TOPIC_IDS
+    checked = mod.signature_validator
+
+    def signature_validator(msg: Any) -> bool:
+        if not msg.signature and not msg.key and msg.topicIDs and \
+                all(t in UNSIGNED_TOPIC_IDS for t in msg.topicIDs):
+            return True
+        return checked(msg)
+
+    mod.signature_validator = signature_validator
+
+
+# --- 7. SecIO connections have no remote address -------------------------------------
+# EncryptedMsgReadWriter.get_remote_address reads `self.conn`, which SecioMsgReadWriter
+# never sets: identify then logs "Error getting remote address: 'SecioMsgReadWriter'
+# object has no attribute 'conn'" at ERROR for every SecIO connection (every Lodestar or
+# Trinity peer). The address is on the packet reader's underlying connection.
+def _patch_secio_remote_address() -> None:
+    from libp2p.security.secio.transport import SecioMsgReadWriter
+
+    def get_remote_address(self: Any) -> Any:
+        conn = getattr(self.read_writer, "read_write_closer", None)
+        return conn.get_remote_address() if conn is not None else None
+
+    def get_transport_addresses(self: Any) -> Any:
+        conn = getattr(self.read_writer, "read_write_closer", None)
+        return conn.get_transport_addresses() if conn is not None else []
+
+    SecioMsgReadWriter.get_remote_address = get_remote_address
+    SecioMsgReadWriter.get_transport_addresses = get_transport_addresses

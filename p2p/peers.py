@@ -41,7 +41,7 @@ class PeerRecord:
     peer_id: str
     outbound: bool = False
     status: Any = None                 # p2p.messages.Status once the handshake ran
-    name_set: Any = None               # p2p.reqresp.protocols.NameSet the peer speaks
+    dialect: Any = None                # p2p.reqresp.protocols.Dialect the peer speaks
     score: float = 0.0
     score_at: float = 0.0
     actions: dict[str, int] = field(default_factory=dict)

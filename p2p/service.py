@@ -17,7 +17,10 @@ from typing import Any, Sequence
 import trio
 
 from p2p.api import ChainInterface, GossipMessage
-from p2p.errors import P2PError, ProtocolViolation, ReqRespError, TTFBTimeout, ResponseTimeout
+from p2p.errors import (
+    ErrorResponse, P2PError, ProtocolViolation, ReqRespError, ResponseTimeout, TTFBTimeout,
+    UnsupportedProtocol,
+)
 from p2p.gossip import Gossip, Topic
 from p2p.handshake import Handshake
 from p2p.host import HostConfig, open_host
@@ -28,7 +31,7 @@ from p2p.messages import (
 )
 from p2p.peers import PeerAction, PeerLimits, PeerManager, redial_forever
 from p2p.reqresp import client
-from p2p.reqresp.protocols import ALL, Method, NameSet, Timeouts
+from p2p.reqresp.protocols import ALL, HANDSHAKE_ORDER, Dialect, Framing, Method, Timeouts
 from p2p.reqresp.server import ReqRespServer
 
 log = logging.getLogger(__name__)
@@ -40,8 +43,11 @@ class P2PConfig:
     static_peers: tuple[str, ...] = ()
     limits: PeerLimits = field(default_factory=PeerLimits)
     timeouts: Timeouts = field(default_factory=Timeouts)
-    name_sets: tuple[NameSet, ...] = (NameSet.V084, NameSet.V083)
+    dialects: tuple[Dialect, ...] = HANDSHAKE_ORDER
     gossip_queue: int = 1024
+    # A peer that dialed us and sent no status/hello by then gets ours (Trinity 2019
+    # never sends one when it dials).
+    inbound_handshake_grace: float = 3.0
 
 
 class P2PService:
@@ -57,11 +63,11 @@ class P2PService:
         self.listen_addrs: list[str] = []
         send, self.gossip_messages = trio.open_memory_channel[GossipMessage](config.gossip_queue)
         self._gossip_send = send
-        self.server = ReqRespServer(chain, types, report=self.peers.report,
+        self.server = ReqRespServer(chain, types, peers=self.peers,
                                     on_status=self._on_status, on_goodbye=self._on_goodbye,
                                     timeouts=config.timeouts)
         self.handshake = Handshake(chain, self.peers, self.request_status, self.say_goodbye,
-                                   config.name_sets)
+                                   config.dialects)
 
     @property
     def peer_id(self) -> str:
@@ -108,10 +114,18 @@ class P2PService:
             rec.outbound = ev.outbound
             if ev.outbound:
                 nursery.start_soon(self.handshake.dialed, ev.peer_id)
-            elif self.peers.inbound_count(self.host.connected_peers()) > \
+            else:
+                nursery.start_soon(self._handshake_if_silent, ev.peer_id)
+            if not ev.outbound and self.peers.inbound_count(self.host.connected_peers()) > \
                     self.config.limits.max_inbound:
                 log.info("inbound limit reached; dropping %s", ev.peer_id)
                 nursery.start_soon(self.host.disconnect, ev.peer_id)
+
+    async def _handshake_if_silent(self, peer: str) -> None:
+        await trio.sleep(self.config.inbound_handshake_grace)
+        rec = self.peers.records.get(peer)
+        if rec is not None and rec.status is None and self.host.is_connected(peer):
+            await self.handshake.dialed(peer)
 
     async def _on_status(self, peer: str, status: Status, method: Method) -> None:
         await self.handshake.answered(peer, status, method)
@@ -121,25 +135,27 @@ class P2PService:
 
     # --- requests ------------------------------------------------------------------
     async def _request(self, peer: str, method: Method, payload: bytes, typ: Any,
-                       max_items: int = 1) -> list:
+                       max_items: int = 1, framing: Any = None, report: bool = True) -> list:
         try:
             return await client.request(self.host.open_stream, peer, method, payload, typ,
-                                        max_items=max_items, timeouts=self.config.timeouts)
+                                        max_items=max_items, timeouts=self.config.timeouts,
+                                        framing=framing)
         except (TTFBTimeout, ResponseTimeout) as e:
             self.peers.report(peer, PeerAction.TIMEOUT, str(e))
             raise
         except ProtocolViolation as e:
-            self.peers.report(peer, PeerAction.PROTOCOL_VIOLATION, str(e))
+            if report:
+                self.peers.report(peer, PeerAction.PROTOCOL_VIOLATION, str(e))
             raise
 
-    def _name_set(self, peer: str) -> NameSet:
+    def dialect(self, peer: str) -> Dialect:
         rec = self.peers.records.get(peer)
-        return rec.name_set if rec is not None and rec.name_set is not None else NameSet.V084
+        return rec.dialect if rec is not None and rec.dialect is not None else Dialect.V084
 
-    async def request_status(self, peer: str, name_set: NameSet | None = None) -> Status:
-        name_set = name_set or self._name_set(peer)
+    async def request_status(self, peer: str, dialect: Dialect | None = None) -> Status:
+        dialect = dialect or self.dialect(peer)
         ours = self.server.our_status()
-        if name_set is NameSet.V084:
+        if not dialect.speaks_hello:
             (status,) = await self._request(peer, Method.STATUS, ours.encode_bytes(), Status)
             return status
         (hello,) = await self._request(peer, Method.HELLO,
@@ -148,27 +164,54 @@ class P2PService:
 
     async def blocks_by_range(self, peer: str, head_root: bytes, start_slot: int, count: int,
                               step: int = 1) -> list:
-        name_set = self._name_set(peer)
         req = BeaconBlocksRequest(head_block_root=head_root, start_slot=start_slot,
                                   count=count, step=step).encode_bytes()
-        if name_set is NameSet.V084:
-            return await self._request(peer, Method.BLOCKS_BY_RANGE, req,
-                                       self.types.BeaconBlock, max_items=count)
-        return await self._request(peer, Method.BEACON_BLOCKS, req,
-                                   client.block_list_type(self.types.BeaconBlock),
-                                   max_items=count)
+        return await self._block_request(peer, lambda d: d.by_range, lambda d: req, count)
 
     async def blocks_by_root(self, peer: str, roots: Sequence[bytes]) -> list:
         """Blocks the peer has among `roots` (v0.8.3 empty placeholders are dropped)."""
-        req = BlockRootsRequest(*roots).encode_bytes()
-        if self._name_set(peer) is NameSet.V084:
-            return await self._request(peer, Method.BLOCKS_BY_ROOT, req,
-                                       self.types.BeaconBlock, max_items=len(roots))
-        blocks = await self._request(peer, Method.RECENT_BEACON_BLOCKS, req,
-                                     client.block_list_type(self.types.BeaconBlock),
-                                     max_items=len(roots))
+        bare = BlockRootsRequest(*roots).encode_bytes()
+        blocks = await self._block_request(
+            peer, lambda d: d.by_root,
+            lambda d: client.wrap(bare) if d.wraps_single_field else bare, len(roots))
         empty = self.types.BeaconBlock().hash_tree_root()
         return [b for b in blocks if b.hash_tree_root() != empty]
+
+    async def _block_request(self, peer: str, method_of, payload_of, count: int) -> list:
+        """One block request in the peer's dialect, learning the dialect on the way.
+
+        A hello-speaking peer serves either the v0.8.3 names or the v0.8.4 ones (with
+        v0.8.3 shapes): an `na` on one means the other. A v0.8.3 peer that refuses a
+        bare single-field request may want it wrapped (Trinity 2019). Probing costs the
+        peer no score; only the final failure does."""
+        rec = self.peers.record(peer)
+        dialect = rec.dialect or Dialect.V084
+        tried: set[Dialect] = set()
+        while True:
+            tried.add(dialect)
+            method = method_of(dialect)
+            item_type = (self.types.BeaconBlock if dialect.list_framing is not
+                         Framing.SSZ_LIST else client.block_list_type(self.types.BeaconBlock))
+            nxt = _next_dialect(dialect, method)
+            try:
+                blocks = await self._request(peer, method, payload_of(dialect), item_type,
+                                             max_items=count, framing=dialect.list_framing,
+                                             report=nxt is None or nxt in tried)
+            except UnsupportedProtocol:
+                if not dialect.speaks_hello:
+                    raise
+                nxt = Dialect.HYBRID if dialect is not Dialect.HYBRID else Dialect.V083
+                if nxt in tried:
+                    raise
+            except (ErrorResponse, ProtocolViolation):
+                if nxt is None or nxt in tried:
+                    raise
+            else:
+                if rec.dialect is not dialect:
+                    log.info("peer %s speaks %s", peer, dialect.value)
+                    rec.dialect = dialect
+                return blocks
+            dialect = nxt
 
     async def say_goodbye(self, peer: str, reason: GoodbyeReason) -> None:
         """Send goodbye (best effort, short timeouts) and disconnect."""
@@ -193,3 +236,10 @@ class P2PService:
 
     async def dial(self, maddr: str) -> str:
         return await self.host.dial(maddr)
+
+
+def _next_dialect(dialect: Dialect, method: Method) -> Dialect | None:
+    """What to try after `dialect` failed to decode or was refused, if anything."""
+    if dialect is Dialect.V083 and method is Method.RECENT_BEACON_BLOCKS:
+        return Dialect.V083_WRAPPED
+    return None

@@ -24,14 +24,19 @@ OpenStream = Callable[[str, str], Awaitable[Stream]]
 
 async def request(open_stream: OpenStream, peer: str, method: Method, payload: bytes,
                   response_type: Any, *, max_items: int = 1,
-                  timeouts: Timeouts = Timeouts()) -> list[Any]:
+                  timeouts: Timeouts = Timeouts(), framing: Framing | None = None
+                  ) -> list[Any]:
     """Send one request and return the decoded response items.
 
     Args:
         open_stream: async (peer_id, protocol_id) -> Stream.
         response_type: SSZ type of one item (SINGLE/CHUNKED) or of the list (SSZ_LIST).
         max_items: most chunks accepted (CHUNKED); more is a protocol violation.
+        framing: how the peer frames this method's response (its `Dialect`); the
+            method's own spec framing when None. An SSZ_LIST response may also come
+            as a one-field container (Trinity 2019): tried when the bare list fails.
     """
+    framing = framing or method.framing
     stream = await open_stream(peer, method.protocol_id)
     ok = False
     try:
@@ -45,7 +50,7 @@ async def request(open_stream: OpenStream, peer: str, method: Method, payload: b
             raise TTFBTimeout(f"no response to {method.message_name} within {timeouts.ttfb}s",
                               peer=peer, protocol=method.protocol_id)
         items = []
-        limit = 1 if method.framing is not Framing.CHUNKED else max_items
+        limit = 1 if framing is not Framing.CHUNKED else max_items
         while True:
             try:
                 with trio.fail_after(timeouts.resp):
@@ -57,21 +62,20 @@ async def request(open_stream: OpenStream, peer: str, method: Method, payload: b
                 break
             code, data = chunk
             if code != 0:
-                raise ErrorResponse(code, data.decode("utf-8", "replace"), peer=peer,
-                                    protocol=method.protocol_id)
+                raise ErrorResponse(code, data, peer=peer, protocol=method.protocol_id)
             if len(items) >= limit:
                 raise ProtocolViolation(f"more than {limit} response chunks", peer=peer,
                                         protocol=method.protocol_id)
             try:
-                items.append(decode(response_type, data))
+                items.append(_decode_item(response_type, data, framing))
             except SSZDecodeError as e:
                 raise ProtocolViolation(f"undecodable response: {e}", peer=peer,
                                         protocol=method.protocol_id) from None
-            if method.framing is not Framing.CHUNKED:
+            if framing is not Framing.CHUNKED:
                 break   # single chunk: read exactly that many bytes, then stop (spec)
-        if method.framing is Framing.SINGLE and not items:
+        if framing is Framing.SINGLE and not items:
             raise ProtocolViolation("empty response", peer=peer, protocol=method.protocol_id)
-        if method.framing is Framing.SSZ_LIST:
+        if framing is Framing.SSZ_LIST:
             items = list(items[0]) if items else []
             if len(items) > max_items:
                 raise ProtocolViolation(f"more than {max_items} items", peer=peer,
@@ -84,6 +88,39 @@ async def request(open_stream: OpenStream, peer: str, method: Method, payload: b
                 await stream.close()
         else:
             await stream.reset()
+
+
+def _decode_item(typ: Any, data: bytes, framing: Framing) -> Any:
+    try:
+        return decode(typ, data)
+    except SSZDecodeError:
+        if framing is not Framing.SSZ_LIST or data[:4] != WRAP_PREFIX:
+            raise
+    # Strict decoding tells the two shapes apart: a wrapped list read as a bare one
+    # would put a block's fixed part 4 bytes off, and its body offset check fails.
+    return decode(typ, unwrap(data))
+
+
+# A one-field container holding a variable-size field is that field behind a 4-byte
+# offset of 4 (Trinity 2019 encodes its single-field messages this way).
+WRAP_PREFIX = (4).to_bytes(4, "little")
+
+
+def wrap(payload: bytes) -> bytes:
+    return WRAP_PREFIX + payload
+
+
+def unwrap(payload: bytes) -> bytes:
+    """The field of a one-field container; SSZDecodeError if `payload` is not one."""
+    if payload[:4] != WRAP_PREFIX:
+        raise SSZDecodeError("not a one-field container: first offset is not 4")
+    return payload[4:]
+
+
+def looks_wrapped_roots(payload: bytes) -> bool:
+    """A by-root request as a one-field container: offset 4, then whole 32-byte roots.
+    A bare root list is a multiple of 32 bytes, so the two never collide."""
+    return len(payload) % 32 == 4 and payload[:4] == WRAP_PREFIX
 
 
 def block_list_type(block_type: Any) -> Any:

@@ -63,6 +63,17 @@ class StreamReader:
         del self._buf[:n]
         return out
 
+    async def read_to_eof(self, limit: int) -> bytes:
+        """Everything until the remote closes; more than `limit` bytes is a violation."""
+        while not self._eof and len(self._buf) <= limit:
+            await self._fill()
+        if len(self._buf) > limit:
+            raise ProtocolViolation(f"error message over {limit} bytes",
+                                    peer=self.stream.peer_id, protocol=self.stream.protocol)
+        out = bytes(self._buf)
+        self._buf.clear()
+        return out
+
     async def read_varint(self) -> int:
         value = 0
         for i in range(_MAX_VARINT_BYTES):
@@ -92,14 +103,36 @@ async def read_request(reader: StreamReader, limit: int) -> bytes:
 
 
 async def read_chunk(reader: StreamReader, limit: int, error_limit: int
-                     ) -> tuple[int, bytes] | None:
-    """(result, payload) of the next response chunk, or None at a clean end of stream."""
+                     ) -> tuple[int, bytes | str] | None:
+    """(result, payload) of the next response chunk, or None at a clean end of stream.
+
+    For a non-zero result the payload is the error text (str). Lodestar 2019 sends the
+    text with no length prefix (`result ++ utf8`); the spec frames it like any chunk.
+    Both end the stream, so we read what is left (bounded) and take whichever fits.
+    """
     if await reader.at_eof():
         return None
     code = (await reader.read_exact(1, "result byte"))[0]
-    payload = await reader.read_sized(limit if code == 0 else error_limit,
-                                      "response chunk" if code == 0 else "error message")
-    return code, payload
+    if code == 0:
+        return code, await reader.read_sized(limit, "response chunk")
+    return code, await read_error_text(reader, error_limit)
+
+
+async def read_error_text(reader: StreamReader, limit: int) -> str:
+    rest = await reader.read_to_eof(limit + _MAX_VARINT_BYTES)
+    n, used = _parse_varint(rest)
+    if n is not None and used + n == len(rest):
+        rest = rest[used:]
+    return rest.decode("utf-8", "replace")
+
+
+def _parse_varint(data: bytes) -> tuple[int | None, int]:
+    value = 0
+    for i, b in enumerate(data[:_MAX_VARINT_BYTES]):
+        value |= (b & 0x7F) << (7 * i)
+        if not b & 0x80:
+            return value, i + 1
+    return None, 0
 
 
 def frame_request(payload: bytes) -> bytes:

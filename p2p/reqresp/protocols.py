@@ -3,6 +3,9 @@
     v0.8.4: status, goodbye, beacon_blocks_by_range, beacon_blocks_by_root  (chunked lists)
     v0.8.3: hello,  goodbye, beacon_blocks,          recent_beacon_blocks   (one SSZ list)
 
+The framing of a block list is not a property of the name alone: Lodestar 2019 serves
+the v0.8.4 names with the v0.8.3 one-list framing. `Dialect` says what a peer speaks.
+
 Protocol id: /eth2/beacon_chain/req/<name>/1/ssz.
 """
 from __future__ import annotations
@@ -20,6 +23,7 @@ class Framing(enum.Enum):
 
 
 class Method(enum.Enum):
+    # The framing here is the one of the spec text that defines the name.
     STATUS = ("status", Framing.SINGLE)
     HELLO = ("hello", Framing.SINGLE)
     GOODBYE = ("goodbye", Framing.SINGLE)
@@ -46,22 +50,64 @@ V083 = (Method.HELLO, Method.GOODBYE, Method.BEACON_BLOCKS, Method.RECENT_BEACON
 ALL = tuple(dict.fromkeys(V084 + V083))
 
 
-class NameSet(enum.Enum):
-    """Which request names to use towards a peer."""
+class Dialect(enum.Enum):
+    """The req/resp flavour a peer speaks: names, list framing and single-field shapes.
+
+    V084:    the v0.8.4 text (status; by_range/by_root, one chunk per block).
+    V083:    the v0.8.3 text (hello; beacon_blocks/recent_beacon_blocks, one chunk
+             holding the SSZ list; a single-field message is encoded as its field).
+    V083_WRAPPED: V083 names and framing, but single-field messages encoded as a
+             one-field container (4-byte offset first). Trinity 2019 does this.
+    HYBRID:  hello, the v0.8.4 by_range/by_root names, the v0.8.3 one-list framing.
+             Lodestar 2019 (its interop branch) does this.
+
+    A peer starts as what its handshake tells (status -> V084, hello -> V083) and is
+    refined when a request shows more (p2p/service.py, p2p/reqresp/server.py).
+    """
     V084 = "v0.8.4"
     V083 = "v0.8.3"
+    V083_WRAPPED = "v0.8.3-wrapped"
+    HYBRID = "hybrid"
 
     @property
     def status(self) -> Method:
-        return Method.STATUS if self is NameSet.V084 else Method.HELLO
+        return Method.STATUS if self is Dialect.V084 else Method.HELLO
 
     @property
     def by_range(self) -> Method:
-        return Method.BLOCKS_BY_RANGE if self is NameSet.V084 else Method.BEACON_BLOCKS
+        return (Method.BEACON_BLOCKS if self in (Dialect.V083, Dialect.V083_WRAPPED)
+                else Method.BLOCKS_BY_RANGE)
 
     @property
     def by_root(self) -> Method:
-        return Method.BLOCKS_BY_ROOT if self is NameSet.V084 else Method.RECENT_BEACON_BLOCKS
+        return (Method.RECENT_BEACON_BLOCKS if self in (Dialect.V083, Dialect.V083_WRAPPED)
+                else Method.BLOCKS_BY_ROOT)
+
+    @property
+    def list_framing(self) -> Framing:
+        return Framing.CHUNKED if self is Dialect.V084 else Framing.SSZ_LIST
+
+    @property
+    def wraps_single_field(self) -> bool:
+        return self is Dialect.V083_WRAPPED
+
+    @property
+    def speaks_hello(self) -> bool:
+        return self is not Dialect.V084
+
+    def with_names_of(self, method: Method) -> "Dialect":
+        """The dialect a hello-speaking peer has, given a block method it served or asked."""
+        if self is Dialect.V084:
+            return self
+        if method in (Method.BLOCKS_BY_RANGE, Method.BLOCKS_BY_ROOT):
+            return Dialect.HYBRID
+        if method in (Method.BEACON_BLOCKS, Method.RECENT_BEACON_BLOCKS):
+            return self if self is not Dialect.HYBRID else Dialect.V083
+        return self
+
+
+# Handshake order when we dial: the v0.8.4 name first, hello for older peers.
+HANDSHAKE_ORDER = (Dialect.V084, Dialect.V083)
 
 
 @dataclass(frozen=True)

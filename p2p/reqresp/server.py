@@ -22,15 +22,15 @@ from p2p.messages import (
     BlockRootsRequest, Goodbye, Hello, ResultCode, Status, hello_from_status,
     status_from_hello,
 )
-from p2p.peers import PeerAction
+from p2p.peers import PeerAction, PeerManager
+from p2p.reqresp.client import looks_wrapped_roots, unwrap, wrap
 from p2p.reqresp.codec import StreamReader, frame_chunk, read_request
-from p2p.reqresp.protocols import Framing, Method, Timeouts
+from p2p.reqresp.protocols import Dialect, Framing, Method, Timeouts
 from p2p.stream import Stream
 from ssz.codec import SSZDecodeError, decode
 
 log = logging.getLogger(__name__)
 
-Report = Callable[[str, PeerAction, str], None]
 OnStatus = Callable[[str, Status, Method], Awaitable[None]]
 OnGoodbye = Callable[[str, int], None]
 
@@ -48,6 +48,10 @@ _REQUEST_TYPE = {
 }
 
 
+_ROOTS_METHODS = (Method.BLOCKS_BY_ROOT, Method.RECENT_BEACON_BLOCKS)
+_BLOCK_METHODS = _ROOTS_METHODS + (Method.BLOCKS_BY_RANGE, Method.BEACON_BLOCKS)
+WRAPPED_ROOTS_PREFIX = b"\x04\x00\x00\x00"
+
 # Concurrent requests one peer may have us work on; more are answered "rate limited".
 MAX_INFLIGHT_PER_PEER = 32
 
@@ -57,12 +61,13 @@ def error_payload(message: str) -> bytes:
 
 
 class ReqRespServer:
-    def __init__(self, chain: ChainInterface, types: Any, *, report: Report,
+    def __init__(self, chain: ChainInterface, types: Any, *, peers: PeerManager,
                  on_status: OnStatus, on_goodbye: OnGoodbye,
                  timeouts: Timeouts = Timeouts()):
         self.chain = chain
         self.types = types
-        self.report = report
+        self.peers = peers
+        self.report = peers.report
         self.on_status = on_status
         self.on_goodbye = on_goodbye
         self.timeouts = timeouts
@@ -99,7 +104,14 @@ class ReqRespServer:
     async def _handle(self, method: Method, stream: Stream, peer: str) -> None:
         try:
             with trio.fail_after(self.timeouts.resp):
-                payload = await read_request(StreamReader(stream), _REQUEST_LIMIT[method])
+                payload = await read_request(StreamReader(stream),
+                                         _REQUEST_LIMIT[method] + len(WRAPPED_ROOTS_PREFIX))
+            wrapped = method in _ROOTS_METHODS and looks_wrapped_roots(payload)
+            if wrapped:
+                payload = unwrap(payload)
+            elif len(payload) > _REQUEST_LIMIT[method]:
+                raise ProtocolViolation(f"request length {len(payload)} exceeds limit "
+                                        f"{_REQUEST_LIMIT[method]}")
             request = decode(_REQUEST_TYPE[method], payload)
         except trio.TooSlowError:
             self.report(peer, PeerAction.TIMEOUT, f"{method.message_name}: request not sent in time")
@@ -112,8 +124,9 @@ class ReqRespServer:
             self.report(peer, PeerAction.PROTOCOL_VIOLATION, f"{method.message_name}: {e}")
             await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e))
             return
+        dialect = self._learn(peer, method, wrapped)
         try:
-            chunks = await self._answer(method, peer, request)
+            chunks = await self._answer(method, peer, request, dialect)
         except InvalidRequest as e:
             self.report(peer, PeerAction.INVALID_REQUEST, f"{method.message_name}: {e}")
             await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e))
@@ -142,7 +155,31 @@ class ReqRespServer:
         except (StreamError, trio.TooSlowError):
             await stream.reset()
 
-    async def _answer(self, method: Method, peer: str, request: Any) -> list[bytes]:
+    def _learn(self, peer: str, method: Method, wrapped: bool) -> Dialect:
+        """The dialect to answer `peer` in, refined by what this request shows.
+
+        The block-list methods decide the framing: a peer that said hello and asks
+        beacon_blocks_by_* wants the v0.8.3 one-list answer under the v0.8.4 name
+        (Lodestar 2019). A peer we know nothing of yet gets the v0.8.4 text."""
+        rec = self.peers.record(peer)
+        known = rec.dialect
+        if method not in _BLOCK_METHODS:
+            return known or Dialect.V084
+        if method in (Method.BEACON_BLOCKS, Method.RECENT_BEACON_BLOCKS):
+            dialect = Dialect.V083_WRAPPED if wrapped or known is Dialect.V083_WRAPPED \
+                else Dialect.V083
+        elif known is not None and known.speaks_hello:
+            dialect = Dialect.HYBRID
+        else:
+            return Dialect.V084
+        # A status speaker that also uses a v0.8.3 name keeps its v0.8.4 dialect.
+        if dialect is not known and (known is None or known.speaks_hello):
+            log.info("peer %s speaks %s (asked %s)", peer, dialect.value, method.message_name)
+            rec.dialect = dialect
+        return dialect
+
+    async def _answer(self, method: Method, peer: str, request: Any,
+                      dialect: Dialect) -> list[bytes]:
         """SSZ payloads of the response chunks. Raises InvalidRequest."""
         if method is Method.STATUS:
             return [self.our_status().encode_bytes()]
@@ -167,15 +204,16 @@ class ReqRespServer:
                 blocks = [b if b is not None else self.types.BeaconBlock() for b in found]
             else:
                 blocks = [b for b in found if b is not None]
-        if method.framing is Framing.SSZ_LIST:
-            return [_encode_list_within(self.types.BeaconBlock, blocks)]
+        if dialect.list_framing is Framing.SSZ_LIST:
+            encoded = _encode_list_within(self.types.BeaconBlock, blocks)
+            return [wrap(encoded) if dialect.wraps_single_field else encoded]
         return [enc for enc in (b.encode_bytes() for b in blocks) if len(enc) <= MAX_CHUNK_SIZE]
 
 
 def _encode_list_within(block_type: Any, blocks: list) -> bytes:
     """v0.8.3 single-list response, truncated to the blocks that fit one chunk."""
     from remerkleable.complex import List
-    encoded, total = [], 0
+    encoded, total = [], 4   # room for a wrapping offset
     for b in blocks:
         enc = b.encode_bytes()
         if total + len(enc) + 4 > MAX_CHUNK_SIZE:

@@ -3,7 +3,7 @@ import trio
 
 from p2p.messages import GoodbyeReason
 from p2p.peers import BAN_THRESHOLD, PeerAction, PeerLimits
-from p2p.reqresp.protocols import Method, NameSet
+from p2p.reqresp.protocols import Dialect, Method
 from tests.p2p.fakechain import FakeChain
 from tests.p2p.harness import connect, node, wait_until
 
@@ -37,7 +37,7 @@ def test_hello_fallback_for_v083_peer():
         async with node() as a, node() as b:
             b.host.raw.remove_stream_handler(Method.STATUS.protocol_id)
             await connect(a, b)
-            assert a.peers.records[b.peer_id].name_set is NameSet.V083
+            assert a.peers.records[b.peer_id].dialect is Dialect.V083
             head = b.chain.head.hash_tree_root()
             assert len(await a.blocks_by_range(b.peer_id, head, 0, 10)) == 8
     trio.run(main)

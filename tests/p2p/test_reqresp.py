@@ -6,7 +6,7 @@ import trio
 from p2p.errors import ErrorResponse
 from p2p.messages import BeaconBlocksRequest, BlockRootsRequest, ResultCode
 from p2p.reqresp import client
-from p2p.reqresp.protocols import Method, NameSet
+from p2p.reqresp.protocols import Dialect, Method
 from tests.p2p.fakechain import T, FakeChain
 from tests.p2p.harness import FAST, connect, node
 
@@ -15,16 +15,16 @@ def run(fn):
     trio.run(fn)
 
 
-@pytest.mark.parametrize("name_set", list(NameSet))
-def test_handshake_and_requests(security, name_set):
+@pytest.mark.parametrize("dialect", [Dialect.V084, Dialect.V083])
+def test_handshake_and_requests(security, dialect):
     async def main():
-        async with node(security=security, name_sets=(name_set,)) as a, \
+        async with node(security=security, dialects=(dialect,)) as a, \
                 node(security=security) as b:
             await connect(a, b)
             rec = a.peers.records[b.peer_id]
-            assert rec.name_set is name_set
+            assert rec.dialect is dialect
             assert bytes(rec.status.head_root) == b.chain.head.hash_tree_root()
-            assert b.peers.records[a.peer_id].name_set is name_set
+            assert b.peers.records[a.peer_id].dialect is dialect
             status = await a.request_status(b.peer_id)
             assert int(status.head_slot) == int(b.chain.head.slot)
 
