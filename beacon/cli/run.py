@@ -90,4 +90,4 @@ def run(args) -> int:
             log_level=args.log_level)
     except OptionsError as e:
         raise UserError(str(e)) from None
-    return node_main(options)
+    return node_main(options, fast_exit=True)

@@ -14,7 +14,9 @@ the process alive.
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -201,7 +203,13 @@ def _log_slot(config, slot: int, view: NodeView, metrics: NodeMetrics, pool) -> 
              slot, root.hex()[:12], head_slot, just[0], fin[0], peers)
 
 
-def main(options: NodeOptions) -> int:
+def main(options: NodeOptions, *, fast_exit: bool = False) -> int:
+    """Run the node in this process until SIGINT/SIGTERM; returns the exit code.
+
+    Args:
+        fast_exit: end the process right after a clean stop (see `_exit_process`);
+            for the `beacon-node run` entry point only, never for in-process callers.
+    """
     logging.basicConfig(level=options.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)-5s %(name)s: %(message)s")
     # Our per-slot line is the info-level story; libp2p internals are noise.
@@ -218,9 +226,24 @@ def main(options: NodeOptions) -> int:
         if isinstance(cause, OSError):  # typically a port already in use
             raise UserError(f"cannot start: {cause}") from None
         if isinstance(cause, KeyboardInterrupt):
-            return 130
+            return _exit_process(130) if fast_exit else 130
         raise
-    return 0
+    return _exit_process(0) if fast_exit else 0
+
+
+def _exit_process(code: int) -> int:
+    """Exit now, skipping the interpreter's teardown.
+
+    By now every service is cancelled and the databases are closed. What a normal exit
+    would still do is deallocate every module and object (remerkleable trees, numpy
+    caches, libp2p state): measured at 0.3-1.6 s on a loaded machine, most of the time
+    between SIGTERM and the process ending, for memory the OS reclaims anyway. The
+    atexit handlers (logging's flush among them) still run.
+    """
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _leaf(e: BaseException) -> BaseException:
