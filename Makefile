@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPEC_TESTS_DIR ?= ../shared/spec-tests/v0.8.4/tests
 export SPEC_TESTS_DIR
 
-.PHONY: install test spec-tests bench run interop-js clean
+.PHONY: install test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh
@@ -31,6 +31,22 @@ run: $(STAMP)
 
 interop-js: $(STAMP)
 	bash scripts/interop-js.sh
+
+# The 2019 interop peers (Lodestar a740650, Trinity 019f8ea) built from ../shared into
+# .peers/ with our patches; then the paired exercises (interop/run-2019.sh).
+peers:
+	bash interop/build-peers.sh all
+
+interop-2019: $(STAMP)
+	bash interop/run-2019.sh quick
+
+interop-2019-full: $(STAMP)
+	bash interop/run-2019.sh full
+
+# Opt-in, needs root, ~25 min the first time (the arm64 root is cached in .pi/): install
+# and run on emulated 64-bit Arm (Raspberry Pi). See scripts/pi-check.sh.
+pi-check: $(STAMP)
+	nice -n 19 bash scripts/pi-check.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info

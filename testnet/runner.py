@@ -77,8 +77,11 @@ class Run:
     def epoch_now(self) -> float:
         return (time.time() - self.genesis_time) / (self.sps * self.spe)
 
-    def kind_of(self, role: str) -> str:
-        return "ours" if role == self.opts.ours_role else self.opts.with_kind
+    def kind_of(self, plan) -> str:
+        """A plan's fixed kind (mixed nets), else ours for --ours' role, --with otherwise."""
+        if plan.kind is not None:
+            return plan.kind
+        return "ours" if plan.role == self.opts.ours_role else self.opts.with_kind
 
     def log(self, label: str) -> None:
         self.events_log.append({"t": round(self.now(), 1), "epoch": round(self.epoch_now(), 2),
@@ -89,7 +92,7 @@ class Run:
     # --- checks before anything starts ------------------------------------------------
     def preflight(self) -> None:
         for plan in self.sc.nodes:
-            kname = self.kind_of(plan.role)
+            kname = self.kind_of(plan)
             if kname not in KINDS:
                 raise Refused(f"unknown node kind {kname!r} (known: {', '.join(KINDS)})")
             caps = KINDS[kname].caps
@@ -173,7 +176,7 @@ class Run:
         """Start one planned node (dial targets must be running); used by late joins too."""
         i = len(self.index)
         self.index[plan.name] = i
-        cls = KINDS[self.kind_of(plan.role)]
+        cls = KINDS[self.kind_of(plan)]
         node = cls(plan.name, plan.role, self.workdir, self.network.allocate(i), self.ctx)
         peers = [self.nodes[d].multiaddr() for d in plan.dials]
         node.start(plan.validators, peers)

@@ -18,6 +18,7 @@ class NodePlan:
     validators: range = range(0)
     dials: tuple[str, ...] = ()      # names of nodes this one dials (static peers)
     join_epoch: float | None = None  # started late, with an empty datadir
+    kind: str | None = None          # fixed node kind (mixed nets); else from the role
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Pair our node with the 2019 interop peers in the exercises and write one report.
+#   usage: interop/run-2019.sh quick|full [REPORT_DIR]
+# quick: exercises 2 and 4 in both roles with Lodestar, exercise 2 with Trinity, to
+#        finalized epoch 3 (what CI runs).
+# full:  every exercise 1-6 in both roles with Lodestar, 1-4 in both roles with Trinity,
+#        the mixed nets, the bonus with each client late, and the Lodestar-only baselines,
+#        at the published goals.
+# Each run goes into REPORT_DIR/<peer>-ours-<role>/; REPORT_DIR/REPORT.md collects them.
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+ROOT=$(cd "$HERE/.." && pwd -P)
+SET=${1:-quick}
+OUT=${2:-$ROOT/interop-report}
+BN="$ROOT/.venv/bin/beacon-node"
+SPS=6     # Lodestar and Trinity 2019 run the minimal preset's 6 s slots
+
+bash "$HERE/build-peers.sh" all || exit 2
+mkdir -p "$OUT"
+: >"$OUT/runs.txt"
+status=0
+
+run() {  # dir, then `testnet run` arguments
+  local dir=$1 start=$SECONDS; shift
+  echo "== interop-2019: $dir: $*"
+  "$BN" testnet run "$@" --seconds-per-slot "$SPS" --report "$OUT/$dir"
+  local rc=$?
+  echo "$dir rc=$rc $((SECONDS - start))s: $*" >>"$OUT/runs.txt"
+  echo "== interop-2019: $dir done in $((SECONDS - start)) s (rc $rc)"
+  [ $rc -eq 0 ] || status=1
+}
+
+case "$SET" in
+  quick)
+    run lodestar-ours-A ex2 ex4 --with lodestar-2019 --ours A --epochs 3
+    run lodestar-ours-B ex2 ex4 --with lodestar-2019 --ours B --epochs 3
+    run trinity-ours-A ex2 --with trinity-2019 --ours A --epochs 3
+    ;;
+  full)
+    run lodestar-ours-A ex1 ex2 ex3 ex4 ex5 ex6 bonus --with lodestar-2019 --ours A
+    run lodestar-ours-B ex1 ex2 ex3 ex4 ex5 ex6 bonus --with lodestar-2019 --ours B
+    run trinity-ours-A ex1 ex2 ex3 ex4 --with trinity-2019 --ours A
+    run trinity-ours-B ex1 ex2 ex3 ex4 --with trinity-2019 --ours B
+    run mixed mixed5 mixed6 three-client
+    run baselines lodestar-only-ex2 lodestar-only-ex4
+    ;;
+  *) echo "usage: $0 quick|full [REPORT_DIR]" >&2; exit 2 ;;
+esac
+
+{
+  echo "# Interop with the 2019 clients ($SET set, ${SPS} s slots)"
+  echo
+  echo '```'; cat "$OUT/runs.txt"; echo '```'
+  for f in "$OUT"/*/REPORT.md; do
+    [ -f "$f" ] || continue
+    echo; echo "## $(basename "$(dirname "$f")")"; echo
+    sed 's/^#/##/' "$f"
+  done
+} >"$OUT/REPORT.md"
+echo "interop-2019: report in $OUT/REPORT.md"
+exit $status

@@ -1,0 +1,146 @@
+"""Lodestar 2019 (a740650, interop branch, spec v0.8.3) as a node kind.
+
+Built by `interop/build-peers.sh` into `.peers/` from ../shared/interop/peers/, with our
+patches applied (docs/interop/lodestar-2019.md). Lodestar 2019 has no HTTP API in its
+`interop` command, so everything is read from its log (stdout, ANSI colours stripped):
+
+    [NETWORK] info: PeerId 16Uiu2...                                   -> multiaddr
+    [NETWORK] verbose: peer connected|disconnected ID                  -> peers
+    [CHAIN] info: Slot S Block 0xROOT State ROOT passed state transition  -> imported
+    Epoch E is justified! / Epoch E is finalized!                       -> checkpoints
+
+Its head is the highest imported block (its fork choice is not logged), so the head
+root it reports is an approximation, exact whenever the chain did not fork.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from testnet.nodes.base import Capabilities, Node, NodeStatus
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".peers" / "bin" / "lodestar-2019"
+
+_ANSI = re.compile(rb"\x1b\[[0-9;]*m")
+_PEER_ID = re.compile(rb"\[NETWORK\]\s+info: PeerId (\w+)")
+_IMPORTED = re.compile(rb"Slot (\d+) Block 0x([0-9a-f]{64}) State ([0-9a-f]{64}) passed state")
+_JUSTIFIED = re.compile(rb"Epoch (\d+) is justified!")
+_FINALIZED = re.compile(rb"Epoch (\d+) is finalized!")
+_PEER_EVENT = re.compile(rb"verbose: peer (connected|disconnected) (\w+)")
+# Before genesis Lodestar 2019 runs its validator clock one slot late and floods its log
+# (shared/interop/peers/README.md, "Known quirks"); started about 3 s before genesis it
+# is still initialising when genesis passes, and keeps time.
+LAUNCH_BEFORE_GENESIS = 3.0
+
+
+class LogFollower:
+    """Incremental reader of a growing log: each call parses only the new bytes."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.offset = 0
+        self.partial = b""
+
+    def new_lines(self) -> list[bytes]:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except FileNotFoundError:
+            return []
+        self.offset += len(data)
+        data = self.partial + data
+        lines = data.split(b"\n")
+        self.partial = lines.pop()
+        return [_ANSI.sub(b"", line) for line in lines]
+
+
+class LodestarNode(Node):
+    kind = "lodestar-2019"
+    # Measured here (docs/interop/lodestar-2019.md): ~2 s per block import with 8
+    # validators; 16 validators in one Lodestar miss slots at 6 s.
+    caps = Capabilities(max_validators=8, min_seconds_per_slot=6, sync_from_genesis=True,
+                        runs_in_netns=True, reports_roots=True, ancestry=False)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.log_follower = LogFollower(self.log_path)
+        self.peer_id: str | None = None
+        self.imported: dict[str, tuple[int, str]] = {}    # block root -> (slot, state root)
+        self.head: tuple[int, str] | None = None
+        self.justified = 0
+        self.finalized = 0
+        self.peers: set[str] = set()
+
+    def start(self, validators: range, peers: list[str]) -> None:
+        if not BIN.exists():
+            raise RuntimeError(f"{BIN} missing: run `bash interop/build-peers.sh lodestar`")
+        wait = self.ctx.genesis_time - LAUNCH_BEFORE_GENESIS - time.time()
+        if wait > 0:
+            time.sleep(wait)
+        self.datadir.mkdir(parents=True, exist_ok=True)
+        argv = [str(BIN), "interop", "-p", self.ctx.preset,
+                "-q", f"{self.ctx.genesis_time},{self.ctx.validator_count}",
+                "-r", "--db", "./db",
+                "--multiaddrs", f"/ip4/{self.net.ip}/tcp/{self.net.p2p_port}"]
+        if len(validators):    # "A,B": keys A..B-1; omitted: none
+            argv += ["-v", f"{validators.start},{validators.stop}"]
+        if peers:
+            argv += ["--bootnodes", ",".join(peers)]
+        # cwd: Lodestar writes ./db and ./validators relative to it.
+        self.spawn(argv, cwd=self.datadir)
+
+    def _follow(self) -> None:
+        for line in self.log_follower.new_lines():
+            m = _IMPORTED.search(line)
+            if m:
+                slot, root, state = int(m[1]), "0x" + m[2].decode(), "0x" + m[3].decode()
+                self.imported[root] = (slot, state)
+                if self.head is None or slot >= self.head[0]:
+                    self.head = (slot, root)
+                continue
+            m = _JUSTIFIED.search(line)
+            if m:
+                self.justified = max(self.justified, int(m[1]))
+                continue
+            m = _FINALIZED.search(line)
+            if m:
+                self.finalized = max(self.finalized, int(m[1]))
+                continue
+            m = _PEER_EVENT.search(line)
+            if m:
+                (self.peers.add if m[1] == b"connected" else self.peers.discard)(m[2].decode())
+                continue
+            if self.peer_id is None:
+                m = _PEER_ID.search(line)
+                if m:
+                    self.peer_id = m[1].decode()
+
+    def multiaddr(self, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._follow()
+            if self.peer_id:
+                return f"/ip4/{self.net.ip}/tcp/{self.net.p2p_port}/p2p/{self.peer_id}"
+            if not self.alive():
+                raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
+            time.sleep(0.3)
+        raise TimeoutError(f"{self.name}: no PeerId line after {timeout} s\n{self.tail()}")
+
+    def status(self, t: float) -> NodeStatus:
+        self._follow()
+        s = NodeStatus(t=t, up=self.alive() and not self.paused,
+                       rss_mb=self.rss(), cpu_s=self.cpu())
+        if self.head is not None:
+            s.head_slot, s.head_root = self.head
+        s.justified_epoch = self.justified
+        s.finalized_epoch = self.finalized
+        s.peers = len(self.peers)
+        return s
+
+    def block_state_roots(self, limit: int = 256) -> dict[str, str] | None:
+        self._follow()
+        newest = sorted(self.imported.items(), key=lambda kv: kv[1][0])[-limit:]
+        return {root: state for root, (_, state) in newest}

@@ -1,0 +1,122 @@
+"""Trinity 2019 (019f8ea, spec v0.8.3) as a node kind.
+
+Built by `interop/build-peers.sh` into `.peers/`. Observed through its JSON-RPC over HTTP
+(`beacon_head` -> slot, block_root, state_root) and its DEBUG log for checkpoints:
+
+    Node listening: /ip4/127.0.0.1/tcp/PORT/p2p/16Uiu2...                 -> multiaddr
+    status at slot S in epoch E: ... finalized_checkpoint E, 0xabcd..ef01  -> finalized
+    ... current_justified_checkpoint E, 0x....                            -> justified
+
+Trinity binds 127.0.0.1 only (hard-coded), so it cannot live in a network namespace;
+its validators are limited to the 16 interop keys it ships (indices 0..15). It runs
+several processes; `stop` signals the whole process group, which ends them all.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+from pathlib import Path
+
+from testnet.nodes.base import Capabilities, Node, NodeStatus
+from testnet.nodes.lodestar import LogFollower
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".peers" / "bin" / "trinity-2019"
+
+_LISTENING = re.compile(rb"Node listening: (/ip4/\S+/p2p/\w+)")
+_FINALIZED = re.compile(rb"finalized_checkpoint (\d+), ")
+_JUSTIFIED = re.compile(rb"current_justified_checkpoint (\d+), ")
+_IMPORTED = re.compile(rb"Successfully imported block")
+
+
+class TrinityNode(Node):
+    kind = "trinity-2019"
+    caps = Capabilities(max_validators=16, min_seconds_per_slot=6, sync_from_genesis=False,
+                        runs_in_netns=False, reports_roots=True, ancestry=False)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.log_follower = LogFollower(self.log_path)
+        self.maddr: str | None = None
+        self.justified = 0
+        self.finalized = 0
+        self.heads: dict[str, tuple[int, str]] = {}     # block root -> (slot, state root)
+
+    def start(self, validators: range, peers: list[str]) -> None:
+        if not BIN.exists():
+            raise RuntimeError(f"{BIN} missing: run `bash interop/build-peers.sh trinity`")
+        if len(validators) and validators.stop > 16:
+            raise ValueError("Trinity 2019 knows only interop keys 0..15")
+        self.datadir.mkdir(parents=True, exist_ok=True)
+        argv = [str(BIN), "-l", "DEBUG", "--trinity-root-dir", str(self.datadir.resolve()),
+                "--port", str(self.net.p2p_port),
+                "--enable-http", "--rpcport", str(self.net.http_port)]
+        if peers:
+            argv.append("--preferred_nodes=" + ",".join(peers))
+        argv += ["interop", "--start-time", str(self.ctx.genesis_time),
+                 "--genesis-state-ssz-path", str(Path(self.ctx.genesis_ssz).resolve()),
+                 "--wipedb"]
+        if len(validators):
+            argv += ["--validators", ",".join(str(i) for i in validators)]
+        self.spawn(argv)
+
+    def _follow(self) -> None:
+        for line in self.log_follower.new_lines():
+            m = _FINALIZED.search(line)
+            if m:
+                self.finalized = max(self.finalized, int(m[1]))
+            m = _JUSTIFIED.search(line)
+            if m:
+                self.justified = max(self.justified, int(m[1]))
+            if self.maddr is None:
+                m = _LISTENING.search(line)
+                if m:
+                    self.maddr = m[1].decode()
+
+    def rpc(self, method: str, timeout: float = 3.0):
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": []}).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{self.net.http_port}/", body,
+                                     {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return json.loads(r.read()).get("result")
+        except (OSError, ValueError):
+            return None
+
+    def multiaddr(self, timeout: float = 90) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._follow()
+            if self.maddr:
+                return self.maddr
+            if not self.alive():
+                raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.name}: no 'Node listening' after {timeout} s\n{self.tail()}")
+
+    def status(self, t: float) -> NodeStatus:
+        self._follow()
+        s = NodeStatus(t=t, up=self.alive() and not self.paused,
+                       rss_mb=self.rss(), cpu_s=self.cpu())
+        if not s.up:
+            return s
+        head = self.rpc("beacon_head")
+        if isinstance(head, dict) and "block_root" in head:
+            s.head_slot = int(head["slot"])
+            s.head_root = _hex(head["block_root"])
+            self.heads[s.head_root] = (s.head_slot, _hex(head["state_root"]))
+        s.justified_epoch = self.justified
+        s.finalized_epoch = self.finalized
+        return s
+
+    def block_state_roots(self, limit: int = 256) -> dict[str, str] | None:
+        """The heads seen at each poll: (block root, state root) pairs from its RPC."""
+        newest = sorted(self.heads.items(), key=lambda kv: kv[1][0])[-limit:]
+        return {root: state for root, (_, state) in newest}
+
+
+def _hex(v) -> str:
+    v = str(v)
+    return v if v.startswith("0x") else "0x" + v
