@@ -29,6 +29,7 @@ BATCH = 64
 MAX_LOOKUP_DEPTH = 32
 STATUS_QUEUE = 32
 RATE_WINDOW = 30.0  # seconds of imports the blocks/s figure averages over
+LOG_INTERVAL = 5.0  # seconds between two sync progress lines
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,15 @@ class SyncSnapshot:
 class SyncProgress:
     """Range-sync progress: distance, blocks/s over a sliding window, and an ETA.
 
-    Written by the range-sync task after each batch; read by the API
-    (`/eth/v1/node/syncing`) and by the per-batch log line.
+    Written by the range-sync task after each block; read by the API
+    (`/eth/v1/node/syncing`) and by the progress log line (every `LOG_INTERVAL`).
     """
 
     def __init__(self, now=time.monotonic):
         self._now = now
         self._target: int | None = None
         self._samples: deque[tuple[float, int]] = deque()  # (time, blocks imported)
+        self._last_log = 0.0
 
     def start(self, target_slot: int) -> None:
         self._target = target_slot
@@ -62,6 +64,14 @@ class SyncProgress:
         # Keep the oldest sample inside the window as the rate's time origin.
         while len(self._samples) > 2 and now - self._samples[1][0] > RATE_WINDOW:
             self._samples.popleft()
+
+    def log_due(self) -> bool:
+        """True at most once per `LOG_INTERVAL`, so a long batch still shows progress."""
+        now = self._now()
+        if now - self._last_log < LOG_INTERVAL:
+            return False
+        self._last_log = now
+        return True
 
     def finish(self) -> None:
         self._target = None
@@ -138,9 +148,11 @@ class SyncService:
                 result = await self.cs.submit("block", block, "sync", peer)
                 if result.outcome is Outcome.INVALID:
                     raise ValueError(f"invalid block at slot {int(block.slot)}: {result.reason}")
-                imported += result.outcome in (Outcome.IMPORTED, Outcome.KNOWN)
-            self.progress.record(imported)
-            log.info("sync: %s", self.progress.log_line(ca.head(self.cs.chain)[1]))
+                counted = result.outcome in (Outcome.IMPORTED, Outcome.KNOWN)
+                imported += counted
+                self.progress.record(int(counted))
+                if self.progress.log_due():
+                    log.info("sync: %s", self.progress.log_line(ca.head(self.cs.chain)[1]))
             start += BATCH
             if not blocks and start > target_slot:
                 break

@@ -64,7 +64,9 @@ class NodeView:
         # block's slot, and a block cannot change that slot's proposer (the seed and
         # effective balances it depends on only move at epoch boundaries).
         state = ca.state_at_block(self.chain, root)
-        return None if state is None else get_beacon_proposer_index(self.config, state)
+        if state is None or int(state.slot) == 0:
+            return None if state is None else 0  # the genesis block has no proposer
+        return get_beacon_proposer_index(self.config, state)
 
     def state_at_block(self, root):
         return ca.state_at_block(self.chain, root)

@@ -1,5 +1,5 @@
 """Sync progress: distance, blocks/s over a window and an ETA, as /eth/v1/node/syncing shows."""
-from beacon.node.sync import RATE_WINDOW, SyncProgress
+from beacon.node.sync import LOG_INTERVAL, RATE_WINDOW, SyncProgress
 
 
 class FakeTime:
@@ -32,3 +32,12 @@ def test_rate_and_eta_follow_imports():
     assert p.snapshot(300).blocks_per_second < 1.0
     p.finish()
     assert p.snapshot(300) is None
+
+
+def test_log_line_is_rate_limited():
+    now = FakeTime()
+    p = SyncProgress(now)
+    p.start(target_slot=10)
+    assert p.log_due() and not p.log_due()
+    now.t += LOG_INTERVAL
+    assert p.log_due()
