@@ -15,6 +15,13 @@ DEST=${2:-$ROOT/.peers}
 die() { echo "build-peers: $*" >&2; exit 1; }
 [ -d "$SHARED" ] || die "no peer sources at $SHARED (set INTEROP_PEERS_DIR)"
 mkdir -p "$DEST"
+# The shared build scripts need these; a fresh machine may lack them.
+for tool in zstd patch; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    [ "$(id -u)" = 0 ] || die "missing $tool (install it, or run as root)"
+    apt-get install -y -q "$tool" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "$tool" >/dev/null; } || die "cannot install $tool"
+  fi
+done
 
 timed() {  # name, command...: print the part's time, as .ci/run's report wants
   local name=$1 start=$SECONDS; shift
@@ -23,19 +30,28 @@ timed() {  # name, command...: print the part's time, as .ci/run's report wants
 }
 
 patch_lodestar() {
-  local tree=$DEST/lodestar marker=$DEST/lodestar/.pybeacon-patches
+  # The patches in force are kept inside the tree (.pybeacon-patches/), so a changed
+  # patch set is first reversed, then the new one applied.
+  local tree=$DEST/lodestar applied=$DEST/lodestar/.pybeacon-patches
   local want; want=$(cat "$HERE"/patches/lodestar-2019-*.patch | sha256sum | cut -c1-16)
-  if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]; then
+  if [ -f "$applied/sha" ] && [ "$(cat "$applied/sha")" = "$want" ]; then
     return 0
   fi
-  [ ! -f "$marker" ] || die "$tree has other patches ($(cat "$marker")); remove $DEST/.built to rebuild"
+  if [ -d "$applied" ]; then
+    for p in $(ls -r "$applied"/*.patch 2>/dev/null); do
+      patch -R -p1 --batch -d "$tree" <"$p" >/dev/null || die "cannot reverse $p: rm -rf $DEST/lodestar $DEST/.built and rebuild"
+    done
+    rm -rf "$applied"
+  fi
+  mkdir -p "$applied"
   for p in "$HERE"/patches/lodestar-2019-*.patch; do
     patch -p1 --forward --batch -d "$tree" <"$p" >/dev/null || die "patch $p failed"
+    cp "$p" "$applied/"
     echo "build-peers: applied $(basename "$p")"
   done
   (cd "$tree/packages/lodestar" && ../../node_modules/.bin/babel src -x .ts -d lib --source-maps) \
     >"$DEST/lodestar-patch.log" 2>&1 || die "babel after patching failed (see $DEST/lodestar-patch.log)"
-  echo "$want" >"$marker"
+  echo "$want" >"$applied/sha"
 }
 
 case "$WHICH" in

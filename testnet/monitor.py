@@ -105,13 +105,14 @@ def agreement(run) -> list[str]:
         by_epoch: dict[int, set] = {}
         for s in stats.values():
             e, r = getattr(s, f"{what}_epoch"), getattr(s, f"{what}_root")
-            if e is not None:
+            if e is not None and r is not None:   # a log-read kind may know no root
                 by_epoch.setdefault(e, set()).add(r)
         split = {e: sorted(r) for e, r in by_epoch.items() if len(r) > 1}
         if split:
             failures.append(f"{what} roots differ at epochs {split}")
         info[what] = {str(e): sorted(r) for e, r in by_epoch.items()}
-    low = min((s for s in stats.values() if s.finalized_epoch is not None),
+    low = min((s for s in stats.values()
+               if s.finalized_epoch is not None and s.finalized_root is not None),
               key=lambda s: s.finalized_epoch, default=None)
     if low is not None and low.finalized_epoch > 0:
         for n, s in stats.items():

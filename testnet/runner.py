@@ -160,7 +160,9 @@ class Run:
 
     def _genesis(self) -> None:
         # Node start-up is ~3-6 s on a busy box; waves start one after the other.
-        delay = 8 + 6 * len(self._waves())
+        slow = max((KINDS[self.kind_of(p)].caps.startup_seconds for p in self.sc.nodes),
+                   default=0.0)
+        delay = int(8 + 6 * len(self._waves()) + slow)
         self.genesis_time = int(time.time() + delay)
         path = self.workdir / "genesis.ssz"
         subprocess.run([sys.executable, "-m", "beacon.cli.main", "genesis", "quickstart",

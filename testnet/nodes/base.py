@@ -36,6 +36,9 @@ class Capabilities:
     runs_in_netns: bool = True             # can be started through `ip netns exec`
     reports_roots: bool = True             # status() gives head/finalized roots
     ancestry: bool = True                  # header(root) works (reorg tracking)
+    # Seconds from launch to ready, as measured here under load; the runner puts genesis
+    # at least this far ahead so a slow starter (Lodestar 2019) misses no slot.
+    startup_seconds: float = 0.0
 
 
 @dataclass(frozen=True)

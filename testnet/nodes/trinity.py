@@ -34,7 +34,8 @@ _IMPORTED = re.compile(rb"Successfully imported block")
 class TrinityNode(Node):
     kind = "trinity-2019"
     caps = Capabilities(max_validators=16, min_seconds_per_slot=6, sync_from_genesis=False,
-                        runs_in_netns=False, reports_roots=True, ancestry=False)
+                        runs_in_netns=False, reports_roots=True, ancestry=False,
+                        startup_seconds=25)
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)

@@ -144,3 +144,18 @@ def test_subscription_queue_counts_drops():
         ps.notify_subscriptions(FakeMsg())          # subscriber gone: no exception
     trio.run(main)
     assert mod.SUBSCRIPTION_CHANNEL_SIZE == libp2p_patches.SUBSCRIPTION_QUEUE
+
+
+def test_secio_connection_has_remote_address():
+    """Patch 7: identify asks every connection for its remote address; over SecIO that
+    raised AttributeError ('SecioMsgReadWriter' has no 'conn') and logged an ERROR line
+    per connection."""
+    async def main():
+        from libp2p.peer.id import ID
+        async with node(security="secio") as a, node(security="secio") as b:
+            await connect(a, b)
+            conns = a.host.raw.get_network().get_connections(ID.from_base58(b.peer_id))
+            secured = conns[0].muxed_conn.secured_conn
+            host, port = secured.get_remote_address()
+            assert host == "127.0.0.1" and port > 0
+    trio.run(main)
