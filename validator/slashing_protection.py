@@ -13,6 +13,18 @@ clock rewound still refuses. Rules (validator guide v0.8.4, "How to avoid slashi
 Key layout (all integers 8-byte big-endian so prefix scans come back in order):
     b"p" + pubkey + slot          -> block signing root
     b"a" + pubkey + target_epoch  -> source_epoch + attestation data root
+    b"w" + pubkey                 -> source_epoch + target_epoch: the attestation low
+                                     watermark an EIP-3076 import leaves (see below)
+
+A root of 32 zero bytes means "signed, root unknown" (an imported record without a
+`signing_root`, or two imported records that disagree): it never matches a new
+message, so nothing can be signed again at that slot or target epoch.
+
+Imports (validator/interchange.py) add records with `import_records` in one batch and
+raise the watermark to the highest imported (source, target): afterwards an
+attestation with a lower source or a target not above it is refused, since a minimal
+interchange keeps only those maxima and what lay below them is unknown. Blocks need no
+extra mark: nothing at or below the highest recorded slot is signed anyway.
 """
 from __future__ import annotations
 
@@ -42,6 +54,14 @@ class DoubleVote(SlashingProtectionError):
 
 class SurroundVote(SlashingProtectionError):
     kind = "surround_vote"
+
+
+class BelowWatermark(SlashingProtectionError):
+    """An attestation under the low watermark of an imported history."""
+    kind = "below_watermark"
+
+
+UNKNOWN_ROOT = bytes(32)
 
 
 def _u64(n: int) -> bytes:
@@ -110,6 +130,12 @@ class SlashingProtection:
                 if existing[8:] == data_root:
                     return
                 raise DoubleVote(pubkey, f"already attested for target epoch {target_epoch}")
+            mark = self._db.get(b"w" + pubkey)
+            if mark is not None:
+                ws, wt = int.from_bytes(mark[:8], "big"), int.from_bytes(mark[8:], "big")
+                if source_epoch < ws or target_epoch <= wt:
+                    raise BelowWatermark(pubkey, f"({source_epoch},{target_epoch}) is not above "
+                                         f"the imported history's ({ws},{wt})")
             # Linear in the validator's history; fine for interop-sized runs, and the
             # ordered keys would let a pruning or a min-max index replace it later.
             with self._db.iterator(prefix=prefix) as it:
@@ -121,3 +147,74 @@ class SlashingProtection:
                     if s < source_epoch and target_epoch < t:
                         raise SurroundVote(pubkey, f"({source_epoch},{target_epoch}) is surrounded by ({s},{t})")
             self._db.put(prefix + _u64(target_epoch), _u64(source_epoch) + data_root, sync=True)
+
+    # --- history: read and import (EIP-3076 interchange) --------------------------
+
+    def pubkeys(self) -> list[bytes]:
+        """Every validator with any record, sorted."""
+        found = set()
+        with self._lock, self._db.iterator(include_value=False) as it:
+            for key in it:
+                found.add(key[1:49])
+        return sorted(found)
+
+    def blocks(self, pubkey: bytes) -> list[tuple[int, bytes | None]]:
+        """(slot, signing root or None when unknown), by slot."""
+        with self._lock, self._db.iterator(prefix=b"p" + bytes(pubkey)) as it:
+            return [(int.from_bytes(k[-8:], "big"), None if v == UNKNOWN_ROOT else v)
+                    for k, v in it]
+
+    def attestations(self, pubkey: bytes) -> list[tuple[int, int, bytes | None]]:
+        """(source, target, data root or None when unknown), by target epoch."""
+        with self._lock, self._db.iterator(prefix=b"a" + bytes(pubkey)) as it:
+            return [(int.from_bytes(v[:8], "big"), int.from_bytes(k[-8:], "big"),
+                     None if v[8:] == UNKNOWN_ROOT else v[8:]) for k, v in it]
+
+    def watermark(self, pubkey: bytes) -> tuple[int, int] | None:
+        """The (source, target) attestation low watermark left by imports, if any."""
+        with self._lock:
+            mark = self._db.get(b"w" + bytes(pubkey))
+        if mark is None:
+            return None
+        return int.from_bytes(mark[:8], "big"), int.from_bytes(mark[8:], "big")
+
+    def import_records(self, pubkey: bytes, blocks, attestations) -> None:
+        """Merge one validator's imported history, atomically (one synced batch).
+
+        Args:
+            blocks: (slot, signing root or None) pairs.
+            attestations: (source, target, signing root or None) triples, source <= target.
+        A record that disagrees with one already stored (or with another imported one)
+        keeps the slot or target epoch but forgets the root: nothing more is signed there.
+        """
+        pubkey = bytes(pubkey)
+        with self._lock:
+            pending: dict[bytes, bytes] = {}
+
+            def current(key):
+                return pending[key] if key in pending else self._db.get(key)
+
+            for slot, root in blocks:
+                key = b"p" + pubkey + _u64(slot)
+                new, old = root or UNKNOWN_ROOT, current(key)
+                pending[key] = new if old is None or old == new else UNKNOWN_ROOT
+            mark_s = mark_t = None
+            for source, target, root in attestations:
+                key = b"a" + pubkey + _u64(target)
+                new, old = _u64(source) + (root or UNKNOWN_ROOT), current(key)
+                if old is not None and old != new:
+                    # Keep the lower source: (lower s, t) surrounds more, so refuses more.
+                    low = min(source, int.from_bytes(old[:8], "big"))
+                    new = _u64(low) + UNKNOWN_ROOT
+                pending[key] = new
+                mark_s = source if mark_s is None else max(mark_s, source)
+                mark_t = target if mark_t is None else max(mark_t, target)
+            if mark_s is not None:
+                old = self._db.get(b"w" + pubkey)
+                if old is not None:
+                    mark_s = max(mark_s, int.from_bytes(old[:8], "big"))
+                    mark_t = max(mark_t, int.from_bytes(old[8:], "big"))
+                pending[b"w" + pubkey] = _u64(mark_s) + _u64(mark_t)
+            with self._db.write_batch(sync=True) as batch:
+                for key, value in pending.items():
+                    batch.put(key, value)

@@ -19,7 +19,7 @@ from beacon.cli.errors import UserError
 PROG = "beacon-node"
 
 # Fixed order: it is the order of `--help`.
-COMMANDS = ("keys", "genesis", "ssz", "transition", "db", "run", "testnet")
+COMMANDS = ("keys", "genesis", "ssz", "transition", "db", "run", "validator", "testnet")
 
 
 
