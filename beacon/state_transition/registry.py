@@ -72,8 +72,8 @@ class ValidatorColumns:
         self.pubkeys: list[bytes] = [b""] * count
         # hash_tree_root of each pubkey, read from the tree (remerkleable caches it there).
         self.pubkey_roots: list[bytes] = [b""] * count
-        self._active: dict[int, np.ndarray] = {}
-        self._memo: dict = {}
+        self._active: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._memo: OrderedDict = OrderedDict()
 
     def set_from_node(self, i: int, v) -> None:
         """Fill row `i` from the tree node of one Validator container (8 fields, depth 3)."""
@@ -100,8 +100,8 @@ class ValidatorColumns:
             setattr(out, name, new)
         out.pubkeys = self.pubkeys[:n] + [b""] * (count - n)
         out.pubkey_roots = self.pubkey_roots[:n] + [b""] * (count - n)
-        out._active = {}
-        out._memo = {}
+        out._active = OrderedDict()
+        out._memo = OrderedDict()
         return out
 
     def active_indices(self, epoch: int) -> np.ndarray:
@@ -111,16 +111,39 @@ class ValidatorColumns:
             mask = (self.activation_epoch <= epoch) & (self.exit_epoch > epoch)
             got = np.nonzero(mask)[0].astype(np.int64)
             got.flags.writeable = False
-            self._active[epoch] = got
+            _bounded_put(self._active, epoch, got, _ACTIVE_SIZE)
         return got
 
     def memo(self, key, compute):
-        """Cache a value derived from these columns only (keyed by the caller)."""
+        """Cache a value derived from these columns only (keyed by the caller).
+
+        Bounded (least recently used out): a registry that does not change, the normal
+        case once effective balances settle, keeps one `ValidatorColumns` for many
+        epochs, and per-epoch and per-slot keys (committees, proposers) would otherwise
+        pile up for the node's lifetime: about 70 kB an epoch at 64 validators.
+        """
         try:
-            return self._memo[key]
+            value = self._memo[key]
         except KeyError:
-            value = self._memo[key] = compute()
+            value = compute()
+            _bounded_put(self._memo, key, value, _MEMO_SIZE)
             return value
+        self._memo.move_to_end(key)
+        return value
+
+
+# Entries per ValidatorColumns: ~15 memo keys an epoch on minimal and ~75 on mainnet
+# (a proposer per slot, committees, totals), so these keep 10+ recent epochs on mainnet,
+# which covers forks and the attestation window.
+_MEMO_SIZE = 1024
+_ACTIVE_SIZE = 64
+
+
+def _bounded_put(cache: OrderedDict, key, value, size: int) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
 
 
 # (registry backing node) -> columns; a handful of recent registry versions.
