@@ -70,6 +70,10 @@ def register(subparsers) -> None:
                    help="Prometheus metrics port on 127.0.0.1 (default: 8008)")
     p.add_argument("--no-http", action="store_true", help="do not serve the Beacon API")
     p.add_argument("--no-metrics", action="store_true", help="do not serve metrics")
+    p.add_argument("--state-cache-size", type=_positive, default=64, metavar="N",
+                   help="post-block states kept in memory (default: 64, 8 epochs on "
+                   "minimal); fewer saves memory on small boards, older states are "
+                   "rebuilt by replaying blocks")
     p.add_argument("--log-level", default="info",
                    choices=("debug", "info", "warning", "error"))
     p.set_defaults(func=run)
@@ -87,7 +91,7 @@ def run(args) -> int:
             p2p_key=args.p2p_key, validator_indices=indices,
             http_port=None if args.no_http else args.http_port,
             metrics_port=None if args.no_metrics else args.metrics_port,
-            log_level=args.log_level)
+            log_level=args.log_level, state_cache_size=args.state_cache_size)
     except OptionsError as e:
         raise UserError(str(e)) from None
     return node_main(options, fast_exit=True)

@@ -50,7 +50,8 @@ def _translate(e: Exception) -> Exception:
     return Invalid(str(e))
 
 
-def open_chain(config, datadir: Path, genesis_state_path: Path | None, *, now=None):
+def open_chain(config, datadir: Path, genesis_state_path: Path | None, *, now=None,
+               state_cache_size: int = 64):
     """Open the chain in `datadir`, anchoring it at the genesis state on first start.
 
     Raises:
@@ -76,7 +77,7 @@ def open_chain(config, datadir: Path, genesis_state_path: Path | None, *, now=No
     db = None
     try:
         db = ChainDB.open(str(datadir / "chain"))
-        chain = Chain.open(config, db, anchor_state=anchor,
+        chain = Chain.open(config, db, anchor_state=anchor, hot_states=state_cache_size,
                            **({"now": now} if now is not None else {}))
     except (StorageError, E.ChainError, ValueError) as e:
         if db is not None:

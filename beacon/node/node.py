@@ -65,7 +65,8 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
         OSError: a port cannot be bound.
     """
     config = options.config
-    chain = ca.open_chain(config, options.datadir, options.genesis_state)
+    chain = ca.open_chain(config, options.datadir, options.genesis_state,
+                          state_cache_size=options.state_cache_size)
     metrics = NodeMetrics()
     pool = OperationPool(config)
     genesis_time = int(ca.genesis_state(chain).genesis_time)

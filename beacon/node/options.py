@@ -29,12 +29,14 @@ class NodeOptions:
     http_port: int | None = 5052
     metrics_port: int | None = 8008
     log_level: str = "info"
+    state_cache_size: int = 64  # hot post-block states (beacon.chain.regen.StateRegen)
     extra: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, *, datadir, genesis_state=None, preset="minimal", seconds_per_slot=None,
               listen="/ip4/127.0.0.1/tcp/9000", peers=(), p2p_key=None, validator_indices=(),
-              http_port=5052, metrics_port=8008, log_level="info") -> "NodeOptions":
+              http_port=5052, metrics_port=8008, log_level="info",
+              state_cache_size=64) -> "NodeOptions":
         """Validate and assemble the options.
 
         Raises:
@@ -50,13 +52,16 @@ class NodeOptions:
                 raise OptionsError(f"unsupported multiaddr {addr!r} (expected /ip4/A/tcp/P...)")
         if p2p_key is not None:
             _check_p2p_key(p2p_key)
+        if int(state_cache_size) < 1:
+            raise OptionsError("--state-cache-size must be at least 1")
         if len(set(validator_indices)) != len(validator_indices):
             raise OptionsError("a validator index is given twice")
         return cls(datadir=Path(datadir), config=config,
                    genesis_state=Path(genesis_state) if genesis_state else None,
                    listen=listen, peers=tuple(peers), p2p_key=p2p_key,
                    validator_indices=tuple(validator_indices), http_port=http_port,
-                   metrics_port=metrics_port, log_level=log_level)
+                   metrics_port=metrics_port, log_level=log_level,
+                   state_cache_size=int(state_cache_size))
 
 
 _HEX = re.compile(r"(0[xX])?[0-9a-fA-F]+")
