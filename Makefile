@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPEC_TESTS_DIR ?= ../shared/spec-tests/v0.8.4/tests
 export SPEC_TESTS_DIR
 
-.PHONY: install test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check clean
+.PHONY: install test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check testnet testnet-full clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh
@@ -42,6 +42,16 @@ interop-2019: $(STAMP)
 
 interop-2019-full: $(STAMP)
 	bash interop/run-2019.sh full
+
+# Local testnets (beacon-node testnet): the quick set is exercises 1-5 at 1 s slots and the
+# induced fork; the full set adds exercise 6 to epoch 128 with the bonus late joiner and
+# the Beyond scenarios. Report in testnet-report/ (REPORT.md, report.html).
+TESTNET_REPORT ?= testnet-report
+testnet: $(STAMP)
+	nice -n 10 $(BIN)/beacon-node testnet run quick --report $(TESTNET_REPORT)
+
+testnet-full: $(STAMP)
+	nice -n 10 $(BIN)/beacon-node testnet run full --report $(TESTNET_REPORT)
 
 # Opt-in, needs root, ~25 min the first time (the arm64 root is cached in .pi/): install
 # and run on emulated 64-bit Arm (Raspberry Pi). See scripts/pi-check.sh.
