@@ -189,3 +189,15 @@ def canonical_root_at_or_before(chain, slot: int) -> bytes | None:
     """Root of the canonical block at `slot`, or of the last one before it (skipped slots)."""
     found = chain.db.canonical_at_or_before(slot)
     return None if found is None else found[1]
+
+
+def fork_choice_tree(chain) -> dict:
+    """The fork choice's block tree since finality (for /eth/v1/debug/fork_choice):
+    checkpoints and, per block, root, parent root, slot and LMD-GHOST weight."""
+    fc = chain.fork_choice
+    p = fc.proto
+    nodes = [{"root": p.roots[i], "parent_root": p.roots[p.parents[i]] if p.parents[i] >= 0 else None,
+              "slot": p.slots[i], "weight": p.weights[i]} for i in range(len(p))]
+    return {"justified": (int(fc.justified.epoch), bytes(fc.justified.root)),
+            "finalized": (int(fc.finalized.epoch), bytes(fc.finalized.root)),
+            "nodes": nodes}

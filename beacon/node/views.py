@@ -71,6 +71,9 @@ class NodeView:
     def state_at_block(self, root):
         return ca.state_at_block(self.chain, root)
 
+    def fork_choice_tree(self) -> dict:
+        return ca.fork_choice_tree(self.chain)
+
     def state_at_slot(self, slot):
         return ca.state_at_slot(self.chain, slot)
 

@@ -1,7 +1,7 @@
 """Our own `beacon-node run` as a node kind, observed through its Beacon API.
 
 Paths used (kept by the Starlette API in beacon/api/ as well):
-/eth/v1/node/identity, /eth/v1/node/peers, /eth/v1/beacon/headers/{head|0xroot},
+/eth/v1/node/identity, /eth/v1/node/peers, /eth/v1/beacon/blocks/{head|0xroot},
 /eth/v1/beacon/states/head/finality_checkpoints.
 """
 from __future__ import annotations
@@ -56,10 +56,9 @@ class OursNode(Node):
                        rss_mb=self.rss(), cpu_s=self.cpu())
         if not s.up:
             return s
-        h = self.get("/eth/v1/beacon/headers/head")
+        h = self.header("head")
         if h:
-            s.head_slot = int(h["data"]["header"]["message"]["slot"])
-            s.head_root = h["data"]["root"]
+            s.head_slot, s.head_root = h.slot, h.root
         f = self.get("/eth/v1/beacon/states/head/finality_checkpoints")
         if f:
             d = f["data"]
@@ -73,11 +72,13 @@ class OursNode(Node):
         return s
 
     def header(self, root: str) -> Header | None:
-        h = self.get(f"/eth/v1/beacon/headers/{root}")
-        if not h:
+        # /beacon/blocks, not /beacon/headers: the header route computes the proposer
+        # from the block's post-state, a state regeneration for old blocks.
+        b = self.get(f"/eth/v1/beacon/blocks/{root}")
+        if not b:
             return None
-        m = h["data"]["header"]["message"]
-        return Header(int(m["slot"]), h["data"]["root"], m["parent_root"], m["state_root"])
+        m = b["data"]["message"]
+        return Header(int(m["slot"]), b["data"]["root"], m["parent_root"], m["state_root"])
 
     def block_state_roots(self, limit: int = 256) -> dict[str, str] | None:
         out: dict[str, str] = {}
