@@ -137,12 +137,13 @@ class Run:
             self._genesis()
             self._start_initial()
             verdict, reason = self._loop()
-            if verdict == "pass":
-                self.failures += agreement(self)
-                for check in self.sc.checks:
-                    self.failures += check(self)
-                if self.failures:
-                    verdict, reason = "fail", "; ".join(self.failures)
+            # Checks also run after a missed deadline: they measure (reorgs, sync, fork).
+            self.failures += agreement(self)
+            for check in self.sc.checks:
+                self.failures += check(self)
+            if self.failures:
+                reason = "; ".join(([reason] if reason else []) + self.failures)
+                verdict = "fail"
         except KeyboardInterrupt:
             verdict, reason = "interrupted", "interrupted (Ctrl-C or SIGTERM)"
             raise

@@ -24,8 +24,14 @@ def _fork_events(run) -> list[Event]:
         r.marks["heal"] = r.now()
         r.extra["finalized_at_heal"] = {k: s.finalized_epoch for k, s in r.last.items()}
 
+    def shot(r):
+        from testnet.forkview import snapshot
+        r.extra.setdefault("fork_view", []).append(
+            {"when": "after heal", **snapshot(r.nodes["A-0"], r.workdir / "forkview-1-after-heal.png")})
+
     return [Event(PARTITION_AT, f"partition {{A-0,A-1}} | {{B-0,B-1}} for {n} epochs", cut),
-            Event(PARTITION_AT + n, "heal the partition", heal)]
+            Event(PARTITION_AT + n, "heal the partition", heal),
+            Event(PARTITION_AT + n + 0.75, "fork view screenshot (expect two branches)", shot)]
 
 
 def _fork_checks(run) -> list[str]:
@@ -40,6 +46,10 @@ def _fork_checks(run) -> list[str]:
     converged = next((t for t in sorted(by_t) if len(by_t[t]) == len(run.nodes)
                       and None not in by_t[t].values() and len(set(by_t[t].values())) == 1), None)
     reorgs = [x for tr in run.trackers.values() for x in tr.reorgs if x["t"] >= run.marks["partition"]]
+    from testnet.forkview import chromium, snapshot
+    if chromium():
+        run.extra.setdefault("fork_view", []).append(
+            {"when": "end", **snapshot(run.nodes["A-0"], run.workdir / "forkview-2-merged.png")})
     run.extra["fork"] = {
         "converge_seconds": None if converged is None else round(converged - t_heal, 1),
         "reorgs_after_partition": len(reorgs),
