@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPEC_TESTS_DIR ?= ../shared/spec-tests/v0.8.4/tests
 export SPEC_TESTS_DIR
 
-.PHONY: install test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check testnet testnet-full clean
+.PHONY: install fuzz test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check testnet testnet-full clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh
@@ -16,6 +16,18 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+FUZZ_STAMP := $(VENV)/.fuzz-installed
+FUZZ_RUNS ?= 1000000
+export FUZZ_RUNS
+
+$(FUZZ_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install -q -e '.[fuzz]'
+	touch $(FUZZ_STAMP)
+
+# Every fuzz target (fuzz/) for FUZZ_RUNS inputs each; per-target counts on stdout.
+fuzz: $(FUZZ_STAMP)
+	$(BIN)/python -m fuzz --runs $(FUZZ_RUNS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider

@@ -80,6 +80,10 @@ class StreamReader:
             b = (await self.read_exact(1, "length prefix"))[0]
             value |= (b & 0x7F) << (7 * i)
             if not b & 0x80:
+                if b == 0 and i:  # found by fuzz/: protobuf varints are minimal
+                    raise ProtocolViolation("length prefix is not minimally encoded",
+                                            peer=self.stream.peer_id,
+                                            protocol=self.stream.protocol)
                 return value
         raise ProtocolViolation("length prefix longer than 10 bytes",
                                 peer=self.stream.peer_id, protocol=self.stream.protocol)
