@@ -1,9 +1,10 @@
 """`python -m fuzz` (make fuzz): every target for a fixed number of inputs.
 
-    python -m fuzz [--runs N] [--seed S] [--only SUBSTRING] [--jobs 1]
+    python -m fuzz [--runs N] [--max-time SECONDS] [--seed S] [--only SUBSTRING]
 
 Each target runs in its own process (libFuzzer exits the process when done), from a
-corpus of its seeds, for N inputs (FUZZ_RUNS, default 1,000,000). One line per target:
+corpus of its seeds, for N inputs (FUZZ_RUNS, default 1,000,000), or until
+--max-time seconds (FUZZ_MAX_TIME, default none) if that comes first. One line per target:
 inputs run, seconds, and OK or the crash file. A crashing input is copied to
 tests/fuzz/crashes/<target>/ so tests/fuzz/ replays it from then on. Exit 1 on any crash.
 """
@@ -28,7 +29,7 @@ _PROGRESS = re.compile(r"^#(\d+)\s", re.M)
 
 
 def run_target(name: str, runs: int, seed: int, max_len: int, seeds: list[bytes],
-               log_dir: Path) -> tuple[int, float, str | None]:
+               log_dir: Path, max_time: int = 0) -> tuple[int, float, str | None]:
     """(inputs run, seconds, crash file or None)."""
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         corpus, artifacts = Path(tmp) / "corpus", Path(tmp) / "artifacts"
@@ -42,6 +43,7 @@ def run_target(name: str, runs: int, seed: int, max_len: int, seeds: list[bytes]
             proc = subprocess.run(
                 [sys.executable, "-m", "fuzz.run_one", name, f"-runs={runs}", f"-seed={seed}",
                  f"-max_len={max_len}", f"-artifact_prefix={artifacts}/", "-print_final_stats=1",
+                 *([f"-max_total_time={max_time}"] if max_time else []),
                  str(corpus)],
                 stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
@@ -63,6 +65,8 @@ def run_target(name: str, runs: int, seed: int, max_len: int, seeds: list[bytes]
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m fuzz", description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=int(os.environ.get("FUZZ_RUNS", 1_000_000)))
+    p.add_argument("--max-time", type=int, default=int(os.environ.get("FUZZ_MAX_TIME") or 0),
+                   help="stop a target after this many seconds even if short of --runs")
     p.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", 1)))
     p.add_argument("--only", default=os.environ.get("FUZZ_ONLY", ""),
                    help="run the targets whose name contains this")
@@ -72,10 +76,12 @@ def main(argv=None) -> int:
     log_dir = Path(args.log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     targets = [t for n, t in all_targets().items() if args.only in n]
-    print(f"{len(targets)} targets, {args.runs} inputs each, seed {args.seed}", flush=True)
+    cap = f" (at most {args.max_time} s each)" if args.max_time else ""
+    print(f"{len(targets)} targets, {args.runs:,d} inputs each{cap}, seed {args.seed}", flush=True)
     crashes = total = 0
     for t in targets:
-        count, took, crash = run_target(t.name, args.runs, args.seed, t.max_len, t.seeds(), log_dir)
+        count, took, crash = run_target(t.name, args.runs, args.seed, t.max_len, t.seeds(),
+                                        log_dir, args.max_time)
         total += count
         crashes += crash is not None
         status = "OK" if crash is None else f"CRASH {crash}"

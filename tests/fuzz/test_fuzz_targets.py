@@ -17,7 +17,7 @@ CRASHES = Path(__file__).parent / "crashes"
 CI_RUNS = 2000
 # Per-input cost is ms to tens of ms for these: a smaller budget keeps `make test` short.
 SLOW = {"ssz:BeaconState": 40, "ssz:BeaconBlock": 200, "ssz:BeaconBlockBody": 200,
-        "ssz:HistoricalBatch": 200, "gossip:beacon_block": 300}
+        "ssz:HistoricalBatch": 200, "gossip:beacon_block": 300, "http:api": 500}
 
 
 def test_every_crash_dir_names_a_target():
