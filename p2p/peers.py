@@ -53,6 +53,11 @@ class PeerLimits:
     ban_seconds: float = 600.0
     redial_min: float = 1.0
     redial_max: float = 60.0
+    # Peer ids cost an attacker nothing: the maps keyed by them are capped. Records
+    # go least recently used first; bans (kept apart, so a ban outlives its record)
+    # expired first, then the one ending soonest.
+    max_records: int = 1024
+    max_bans: int = 4096
 
 
 class PeerManager:
@@ -63,9 +68,12 @@ class PeerManager:
         self._ban_send, self._ban_recv = trio.open_memory_channel[str](256)
 
     def record(self, peer_id: str) -> PeerRecord:
-        rec = self.records.get(peer_id)
+        rec = self.records.pop(peer_id, None)
         if rec is None:
-            rec = self.records[peer_id] = PeerRecord(peer_id, score_at=trio.current_time())
+            rec = PeerRecord(peer_id, score_at=trio.current_time())
+            while len(self.records) >= self.limits.max_records:
+                del self.records[next(iter(self.records))]  # least recently used
+        self.records[peer_id] = rec  # re-inserted last: dict order is recency of use
         return rec
 
     def report(self, peer_id: str, action: PeerAction, reason: str = "") -> None:
@@ -78,11 +86,21 @@ class PeerManager:
         rec.actions[action.name] = rec.actions.get(action.name, 0) + 1
         log.info("peer %s: %s (%s), score %.0f", peer_id, action.name, reason, rec.score)
         if rec.score >= BAN_THRESHOLD and not self.is_banned(peer_id):
+            self._make_room_for_ban(now)
             self.banned_until[peer_id] = now + self.limits.ban_seconds
             try:
                 self._ban_send.send_nowait(peer_id)
             except trio.WouldBlock:
                 log.warning("ban queue full; %s stays connected until it reconnects", peer_id)
+
+    def _make_room_for_ban(self, now: float) -> None:
+        if len(self.banned_until) < self.limits.max_bans:
+            return
+        for peer, until in list(self.banned_until.items()):
+            if until <= now:
+                del self.banned_until[peer]
+        while len(self.banned_until) >= self.limits.max_bans:
+            del self.banned_until[min(self.banned_until, key=self.banned_until.__getitem__)]
 
     def is_banned(self, peer_id: str) -> bool:
         until = self.banned_until.get(peer_id)

@@ -33,6 +33,7 @@ IMPORT_QUEUE_SIZE = 256
 QUARANTINE_LIMIT = 256
 DEFERRED_LIMIT = 4096
 LOOKUP_QUEUE_SIZE = 64
+IMPORTED_PER_SLOT_LIMIT = 64
 
 
 class Outcome(enum.Enum):
@@ -153,7 +154,9 @@ class ChainService:
                 self.metrics.beacon_blocks_rejected_total.inc(reason=type(e).__name__)
             return ImportOutcome(Outcome.INVALID, str(e))
         elapsed = time.perf_counter() - started
-        self._imported_by_slot.setdefault(int(block.slot), []).append(signing_root(block))
+        roots = self._imported_by_slot.setdefault(int(block.slot), [])
+        if len(roots) < IMPORTED_PER_SLOT_LIMIT:  # equivocating proposers: a metric, capped
+            roots.append(signing_root(block))
         log.debug("imported block slot %d %s from %s in %.0f ms", int(block.slot),
                   signing_root(block).hex()[:12], req.source, elapsed * 1000)
         if self.metrics:
