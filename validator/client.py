@@ -69,13 +69,25 @@ class ValidatorClient:
         self.pool = pool
         self.metrics = metrics
         self.duties: EpochDuties | None = None
+        self._dependent = b""          # the block the cached duties' shufflings depend on
 
     # --- duties ----------------------------------------------------------------
-    def _duties_for(self, epoch: int) -> EpochDuties:
-        if self.duties is None or self.duties.epoch != epoch:
-            start = epoch * self.config.SLOTS_PER_EPOCH
-            state = self.backend.state_at_slot_on_head(start)
-            self.duties = compute_epoch_duties(self.config, state, set(self.keys))
+    def _duties_for(self, slot: int) -> EpochDuties:
+        """Duties of the slot's epoch on the current head's chain.
+
+        Recomputed when a reorg changes the block the epoch's shufflings depend on: the
+        block at the epoch's start - 1 fixes the seed and the active set, so duties
+        cached on another branch would sign for the wrong proposer or committee.
+        """
+        c = self.config
+        epoch = slot // c.SLOTS_PER_EPOCH
+        start = epoch * c.SLOTS_PER_EPOCH
+        state = self.backend.state_at_slot_on_head(max(start, slot))
+        dependent = (bytes(state.block_roots[(start - 1) % c.SLOTS_PER_HISTORICAL_ROOT])
+                     if 0 < start <= int(state.slot) else b"")
+        if self.duties is None or self.duties.epoch != epoch or self._dependent != dependent:
+            self.duties = compute_epoch_duties(c, state, set(self.keys))
+            self._dependent = dependent
             log.debug("epoch %d duties: proposers %s, attesters %d", epoch,
                       self.duties.proposers, len(self.duties.attesters))
         return self.duties
@@ -84,7 +96,7 @@ class ValidatorClient:
         """Do every duty of `slot`. `mid_slot_deadline` is the trio time of mid-slot."""
         if not self.keys:
             return
-        duties = self._duties_for(slot // self.config.SLOTS_PER_EPOCH)
+        duties = self._duties_for(slot)
         proposer = duties.proposers.get(slot)
         if proposer is not None and slot > 0:
             await self._propose(slot, self.keys[proposer])

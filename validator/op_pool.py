@@ -99,6 +99,13 @@ class OperationPool:
             source, parent = state.previous_justified_checkpoint, state.previous_crosslinks[int(data.crosslink.shard)]
         else:
             return False
+        # A vote made on another branch may come from another shuffling (seed and active
+        # set are fixed by the chain up to the target epoch's start); its aggregate
+        # signature would not verify here. Keep only votes whose target block is on this
+        # state's chain (target slot < slot: the vote's own slot is already past).
+        target_slot = target * c.SLOTS_PER_EPOCH
+        if bytes(state.block_roots[target_slot % c.SLOTS_PER_HISTORICAL_ROOT]) != bytes(data.target.root):
+            return False
         cl = data.crosslink
         return (hash_tree_root(data.source) == hash_tree_root(source)
                 and bytes(cl.parent_root) == hash_tree_root(parent)

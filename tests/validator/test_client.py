@@ -109,3 +109,33 @@ def test_identical_duties_after_restart_are_not_refused(tmp_path, genesis16):
         run_slot(ValidatorClient(C, keys, node, sp, OperationPool(C)), slot)
         sp.close()
         assert len(node.blocks) == 1  # same block, same signing root: not slashable
+
+
+def test_duties_follow_a_reorg_of_the_block_they_depend_on(tmp_path, genesis16, monkeypatch):
+    """Cached duties are reused within an epoch, and recomputed when the head's chain
+    changes at the epoch's start - 1 (the block the shuffling depends on)."""
+    import validator.client as vc
+    calls = []
+    real = vc.compute_epoch_duties
+    monkeypatch.setattr(vc, "compute_epoch_duties", lambda *a: calls.append(1) or real(*a))
+
+    class ReorgNode(FakeNode):
+        dependent = None
+
+        def state_at_slot_on_head(self, slot):
+            state = production.state_at_slot(C, self.genesis, slot)
+            if self.dependent is not None:
+                state.block_roots[C.SLOTS_PER_EPOCH - 1] = self.dependent
+            return state
+
+    node = ReorgNode(genesis16, genesis_root(genesis16))
+    sp = SlashingProtection(tmp_path / "sp")
+    client = ValidatorClient(C, interop_keys(range(16)), node, sp, OperationPool(C))
+    e1 = C.SLOTS_PER_EPOCH
+    client._duties_for(e1 + 1)
+    client._duties_for(e1 + 2)
+    assert len(calls) == 1
+    node.dependent = b"\x42" * 32
+    client._duties_for(e1 + 3)
+    assert len(calls) == 2
+    sp.close()

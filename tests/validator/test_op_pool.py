@@ -63,3 +63,15 @@ def test_not_includable_too_early_or_stale(genesis16):
     assert pool.attestations_for_block(late) == []
     pool.prune(3)
     assert pool.attestation_count() == 0
+
+
+def test_votes_whose_target_is_on_another_branch_are_not_included(genesis16):
+    # Their committee may come from another shuffling; the aggregate would not verify.
+    state = genesis16.copy()
+    process_slots(C, state, 1)
+    data = data_for_slot0(state)
+    data.target.root = b"\x42" * 32
+    size = len(h.get_crosslink_committee(C, state, 0, int(data.crosslink.shard)))
+    pool = OperationPool(C)
+    pool.add_attestation(att(data, [True] + [False] * (size - 1), bls.sign(b"\x11" * 32, 1, bytes(8))))
+    assert pool.attestations_for_block(state) == []
