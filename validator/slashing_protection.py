@@ -95,7 +95,7 @@ class SlashingProtection:
         with self._lock:
             existing = self._db.get(key)
             if existing is not None:
-                if existing == signing_root:
+                if existing == signing_root and existing != UNKNOWN_ROOT:
                     return
                 raise DoubleProposal(pubkey, f"already signed another block at slot {slot}")
             highest = self._highest_block_slot(pubkey)
@@ -127,7 +127,7 @@ class SlashingProtection:
         with self._lock:
             existing = self._db.get(prefix + _u64(target_epoch))
             if existing is not None:
-                if existing[8:] == data_root:
+                if existing[8:] == data_root and data_root != UNKNOWN_ROOT:
                     return
                 raise DoubleVote(pubkey, f"already attested for target epoch {target_epoch}")
             mark = self._db.get(b"w" + pubkey)
