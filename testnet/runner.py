@@ -210,12 +210,12 @@ class Run:
                 self.nodes[p.name].multiaddr(timeout=60)
 
     def deadline(self) -> float:
-        """Seconds since t0 by which the goal must be met: the goal's slot time x 1.3,
+        """Seconds since t0 by which the goal must be met: the goal's slot time x 1.5,
         plus a minute of margin (and the genesis delay)."""
         if self.goal_epoch is None:
             return (self.genesis_time - time.time()) + self.now() + 60
         epochs = self.goal_epoch + self.sc.extra_epochs
-        return (self.genesis_time - time.time()) + self.now() + epochs * self.spe * self.sps * 1.3 + 60
+        return (self.genesis_time - time.time()) + self.now() + epochs * self.spe * self.sps * 1.5 + 60
 
     def goal_met(self) -> bool:
         if self.sc.done is not None:
