@@ -159,3 +159,28 @@ def test_secio_connection_has_remote_address():
             host, port = secured.get_remote_address()
             assert host == "127.0.0.1" and port > 0
     trio.run(main)
+
+
+def test_refused_protocol_is_not_logged_as_an_error(caplog):
+    """Patch 8: probing a hello-only peer with `status` is expected; libp2p's 7-line
+    ERROR for it would repeat on every connection to a 2019 peer."""
+    import logging
+
+    from p2p.errors import UnsupportedProtocol
+    from p2p.reqresp.protocols import Method
+
+    async def main():
+        async with node() as a, node() as b:
+            b.host.raw.remove_stream_handler(Method.STATUS.protocol_id)
+            await connect(a, b)
+            caplog.clear()
+            with caplog.at_level(logging.DEBUG):
+                try:
+                    await a.host.open_stream(b.peer_id, Method.STATUS.protocol_id)
+                except UnsupportedProtocol:
+                    pass
+                else:
+                    raise AssertionError("status was not refused")
+            assert not [r for r in caplog.records if r.levelno >= logging.ERROR
+                        and "Failed to open stream" in r.getMessage()]
+    trio.run(main)
