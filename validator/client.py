@@ -100,11 +100,13 @@ class ValidatorClient:
         proposer = duties.proposers.get(slot)
         if proposer is not None and slot > 0:
             await self._propose(slot, self.keys[proposer])
-        attesters = duties.attesters_at(slot)
-        if attesters:
+        if duties.attesters_at(slot):
             with trio.move_on_at(mid_slot_deadline):
                 await self.backend.wait_for_block_at(slot)
-            await self._attest(slot, attesters)
+            # The block we waited for may have moved the head to another branch.
+            attesters = self._duties_for(slot).attesters_at(slot)
+            if attesters:
+                await self._attest(slot, attesters)
 
     # --- proposing -------------------------------------------------------------
     async def _propose(self, slot: int, key: Key) -> None:
@@ -171,7 +173,8 @@ class ValidatorClient:
                 custody_bits=Bits(*([False] * committee_len)),
                 signature=bls.aggregate_signatures(sigs) if len(sigs) > 1 else sigs[0])
             log.debug("attesting slot %d shard %d with %d validators", slot, shard, len(sigs))
-            self.pool.add_attestation(att)
+            # Not into the pool here: the chain service pools it once it imports, so a
+            # vote that does not verify never spoils the aggregates of our blocks.
             await self.backend.submit_attestation(att)
             if self.metrics:
                 self.metrics.validator_attestations_published_total.inc(len(sigs))
