@@ -134,3 +134,26 @@ def test_200_slow_clients_do_not_delay_a_normal_request():
         assert delay < 0.1, (baseline, loaded)
         assert max(loaded) < 1.0, loaded  # the old server: 7-8 s at 33 clients
     run_with_api(check)
+
+
+def test_a_request_head_trickled_past_the_idle_timeout_is_dropped():
+    from beacon.api.server import IDLE_TIMEOUT
+
+    async def check(port, b):
+        stream = await trio.open_tcp_stream("127.0.0.1", port)
+        start = trio.current_time()
+        async with stream:
+            with trio.fail_after(IDLE_TIMEOUT + 5):
+                try:
+                    for byte in b"GET /eth/v1/node/version HTTP/1.1\r\nHost: x\r\n":
+                        await stream.send_all(bytes([byte]))
+                        await trio.sleep(0.5)
+                except trio.BrokenResourceError:
+                    pass  # the server closed the connection, as it should
+                try:
+                    assert await stream.receive_some(100) == b""
+                except trio.BrokenResourceError:
+                    pass  # closed with a reset: dropped all the same
+        elapsed = trio.current_time() - start
+        assert IDLE_TIMEOUT - 0.5 < elapsed < IDLE_TIMEOUT + 3, elapsed
+    run_with_api(check)
