@@ -41,7 +41,7 @@ case "$SET" in
     run lodestar-ours-B ex1 ex2 ex3 ex4 ex5 ex6 bonus --with lodestar-2019 --ours B
     run trinity-ours-A ex1 ex2 ex3 ex4 --with trinity-2019 --ours A
     run trinity-ours-B ex1 ex2 ex3 ex4 --with trinity-2019 --ours B
-    run mixed mixed5 mixed6 three-client
+    run mixed mixed5 three-client late-behind-lodestar lodestar-late mixed6
     run baselines lodestar-only-ex2 lodestar-only-ex4
     ;;
   *) echo "usage: $0 quick|full [REPORT_DIR]" >&2; exit 2 ;;

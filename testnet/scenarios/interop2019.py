@@ -8,6 +8,10 @@ are the nets whose node kinds are fixed per node:
 - three-client: ours in the middle, Lodestar and Trinity each dialing it. Lodestar and
   Trinity share no gossip topic name and Lodestar drops Trinity's connections (no
   identify), so everything between them passes through our node's topic bridge.
+- late-behind-lodestar: the bonus with a Lodestar-only chain: one Lodestar runs all 8
+  validators, our node joins with an empty datadir at epoch 10 and syncs from it alone.
+- lodestar-late: the reverse: ours runs all 16 validators, a Lodestar with an empty
+  datadir joins at epoch 10 and syncs from us.
 - lodestar-only-ex2 / lodestar-only-ex4: exercises 2 and 4 with two Lodestar nodes and
   none of ours, the baseline that tells a peer's own limit from a pairing fault.
 
@@ -41,6 +45,21 @@ INTEROP_2019 = [
              [NodePlan("ours", "A", range(8, 16), kind=OURS),
               NodePlan("lodestar", "B", range(0, 4), dials=("ours",), kind=LODESTAR),
               NodePlan("trinity", "B", range(4, 8), dials=("ours",), kind=TRINITY)],
+             default_seconds_per_slot=6),
+    Scenario("late-behind-lodestar", "Bonus: our node joins late behind a Lodestar-only chain",
+             "Lodestar (8 validators) runs alone; at epoch 10 our node (empty datadir) dials "
+             "it, syncs from genesis from it alone, reaches its head and sees epoch 12 "
+             "finalized (sync rate reported)", 8,
+             [NodePlan("lodestar", "A", range(8), kind=LODESTAR),
+              NodePlan("late", "B", dials=("lodestar",), join_epoch=10, kind=OURS)],
+             goal_epoch=12, checks=[lambda run: run.check_late_joiners()],
+             default_seconds_per_slot=6),
+    Scenario("lodestar-late", "Bonus reversed: Lodestar joins late behind our node",
+             "ours runs all 16 validators; at epoch 10 a Lodestar (empty datadir) dials it, "
+             "syncs from genesis, reaches its head and sees epoch 12 finalized", 16,
+             [NodePlan("ours", "A", range(16), kind=OURS),
+              NodePlan("late", "B", dials=("ours",), join_epoch=10, kind=LODESTAR)],
+             goal_epoch=12, checks=[lambda run: run.check_late_joiners()],
              default_seconds_per_slot=6),
     Scenario("lodestar-only-ex2", "Baseline: exercise 2 with two Lodestar 2019, none of ours",
              "B sees epoch 8 finalized (shows what Lodestar alone can do here)", 16,

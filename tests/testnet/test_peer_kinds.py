@@ -1,0 +1,68 @@
+"""The 2019-peer node kinds read head, checkpoints, peers and their address from the
+peers' own log lines (formats copied from runs of Lodestar a740650 and Trinity 019f8ea)."""
+from pathlib import Path
+
+from testnet.nodes.base import NodeNet, RunContext
+from testnet.nodes.lodestar import LodestarNode, LogFollower
+from testnet.nodes.trinity import TrinityNode
+
+ROOT_A = "6d3cfbf8a7bc829a80ebdd2009c0aa2ea1c8378360291b73b29600de6082087b"
+ROOT_B = "26c7575b0bb76e99f5b6bc016103ff3a55ec500632d35db7068127647a940f95"
+STATE = "1b423f11076d4a7982b264761a7d87c5788846e5605fdc3d1d2b429be073dca4"
+
+LODESTAR_LOG = (
+    "2026-12-01 23:08:16  [NETWORK]          info: PeerId 16Uiu2HAmThQEYyAgH4zEpSMn\n"
+    "\x1b[32m2026-12-01 23:08:18  [NETWORK]       verbose: peer connected 16Uiu2PeerA\x1b[39m\n"
+    f"2026-12-01 23:08:24  [CHAIN]            info: Slot 1 Block 0x{ROOT_A} State {STATE}"
+    " passed state transition\n"
+    f"2026-12-01 23:08:32  [CHAIN]            info: Slot 2 Block 0x{ROOT_B} State {STATE}"
+    " passed state transition\n"
+    "2026-12-01 23:09:00  [CHAIN]            info: Epoch 2 is justified!\n"
+    "2026-12-01 23:09:01  [CHAIN]            info: Epoch 1 is finalized!\n"
+    "2026-12-01 23:09:02  [NETWORK]       verbose: peer connected 16Uiu2PeerB\n"
+    "2026-12-01 23:09:03  [NETWORK]       verbose: peer disconnected 16Uiu2PeerA\n"
+)
+
+TRINITY_LOG = (
+    "\x1b[1m\x1b[33m WARNING  2026-12-01 23:12:44,804  component(#BeaconNodeComponent)  "
+    "Node listening: /ip4/127.0.0.1/tcp/31399/p2p/16Uiu2HAm5nPCg\x1b[0m\n"
+    "   DEBUG  2026-12-01 23:30:44,491             Validator  \x1b[1m\x1b[32mstatus at slot "
+    "44 in epoch 5: state_root a4cb..077d, finalized_checkpoint 3, 5803..ad05\x1b[0m\n"
+    "   DEBUG  2026-12-01 23:30:44,492             Validator  status at slot 44 in epoch 5:"
+    " previous_justified_checkpoint 3, 5803..ad05, current_justified_checkpoint 4, 21a5..efac\n"
+)
+
+
+def _node(cls, tmp_path: Path):
+    ctx = RunContext("minimal", 6, 0, 16, tmp_path / "g.ssz", "t")
+    return cls("B", "B", tmp_path, NodeNet("127.0.0.1", None, 9000, 9001, 9002), ctx)
+
+
+def test_log_follower_reads_only_new_complete_lines(tmp_path):
+    log = tmp_path / "x.log"
+    log.write_bytes(b"one\ntw")
+    f = LogFollower(log)
+    assert f.new_lines() == [b"one"]
+    with open(log, "ab") as out:
+        out.write(b"o\x1b[0m\nthree")
+    assert f.new_lines() == [b"two"]
+    assert f.new_lines() == []
+
+
+def test_lodestar_log(tmp_path):
+    node = _node(LodestarNode, tmp_path)
+    node.log_path.write_text(LODESTAR_LOG)
+    assert node.multiaddr(timeout=1) == \
+        "/ip4/127.0.0.1/tcp/9000/p2p/16Uiu2HAmThQEYyAgH4zEpSMn"
+    s = node.status(1.0)
+    assert (s.head_slot, s.head_root) == (2, "0x" + ROOT_B)
+    assert (s.justified_epoch, s.finalized_epoch, s.peers) == (2, 1, 1)
+    assert node.block_state_roots() == {"0x" + ROOT_A: "0x" + STATE, "0x" + ROOT_B: "0x" + STATE}
+
+
+def test_trinity_log(tmp_path):
+    node = _node(TrinityNode, tmp_path)
+    node.log_path.write_text(TRINITY_LOG)
+    assert node.multiaddr(timeout=1) == "/ip4/127.0.0.1/tcp/31399/p2p/16Uiu2HAm5nPCg"
+    node._follow()
+    assert (node.justified, node.finalized) == (4, 3)
