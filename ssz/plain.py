@@ -53,7 +53,7 @@ def _uint(typ, obj) -> bytes:
             raise SSZValueError(f"{_show(obj)} is out of range for {type_name(typ)}")
         obj = int(obj)
     if obj < 0 or obj >> (size * 8):
-        raise SSZValueError(f"{obj} is out of range for {type_name(typ)}")
+        raise SSZValueError(f"{_show(obj)} is out of range for {type_name(typ)}")
     return obj.to_bytes(size, "little")
 
 

@@ -115,7 +115,10 @@ def _check_validator_indices(options, chain) -> None:
     """Refuse validator indices the head state's registry does not have."""
     if not options.validator_indices:
         return
-    count = len(ca.state_at_block(chain, ca.head(chain)[0]).validators)
+    state = ca.state_at_block(chain, ca.head(chain)[0])
+    if state is None:  # cannot tell here; duties will find no such validator
+        return
+    count = len(state.validators)
     missing = [i for i in options.validator_indices if i >= count]
     if missing:
         raise OptionsError(f"validator index {missing[0]} does not exist: the chain has "
