@@ -18,8 +18,8 @@ import trio
 
 from p2p.api import ChainInterface, GossipMessage
 from p2p.errors import (
-    ErrorResponse, P2PError, ProtocolViolation, ReqRespError, ResponseTimeout, TTFBTimeout,
-    UnsupportedProtocol,
+    ErrorResponse, P2PError, ProtocolViolation, ReqRespError, ResponseTimeout, StreamError,
+    TTFBTimeout, UnsupportedProtocol,
 )
 from p2p.gossip import Gossip, Topic
 from p2p.handshake import Handshake
@@ -141,7 +141,8 @@ class P2PService:
                                         max_items=max_items, timeouts=self.config.timeouts,
                                         framing=framing)
         except (TTFBTimeout, ResponseTimeout) as e:
-            self.peers.report(peer, PeerAction.TIMEOUT, str(e))
+            if report:
+                self.peers.report(peer, PeerAction.TIMEOUT, str(e))
             raise
         except ProtocolViolation as e:
             if report:
@@ -203,7 +204,9 @@ class P2PService:
                 nxt = Dialect.HYBRID if dialect is not Dialect.HYBRID else Dialect.V083
                 if nxt in tried:
                     raise
-            except (ErrorResponse, ProtocolViolation):
+            except (ErrorResponse, ProtocolViolation, StreamError, TTFBTimeout):
+                # Trinity 2019 resets the stream on a request it cannot decode, which
+                # reaches us as a reset or as silence until TTFB_TIMEOUT.
                 if nxt is None or nxt in tried:
                     raise
             else:

@@ -26,7 +26,8 @@ from tests.p2p.harness import FAST, connect, node, wait_until
 Blocks = List[T.BeaconBlock, MAX_REQUEST_BLOCKS]
 
 
-def _emulate(svc, chain: FakeChain, *, names: dict, wrapped: bool, error_without_length: bool):
+def _emulate(svc, chain: FakeChain, *, names: dict, wrapped: bool, error_without_length: bool,
+             reset_on_bad_request: bool = False):
     """Replace `svc`'s req/resp handlers by a 2019 peer's: hello + the given block names."""
     for method in Method:
         svc.host.raw.remove_stream_handler(method.protocol_id)
@@ -45,6 +46,9 @@ def _emulate(svc, chain: FakeChain, *, names: dict, wrapped: bool, error_without
             if kind == "root":
                 body = payload[4:] if wrapped else payload
                 if wrapped and payload[:4] != client.WRAP_PREFIX or len(body) % 32:
+                    if reset_on_bad_request:     # Trinity: ReadMessageFailure -> reset
+                        await stream.reset()
+                        return
                     err = b"invalid request"
                     await stream.write(bytes([1]) + (err if error_without_length
                                                      else encode_varint(len(err)) + err))
@@ -70,7 +74,7 @@ def _emulate(svc, chain: FakeChain, *, names: dict, wrapped: bool, error_without
 LODESTAR = dict(names={"range": Method.BLOCKS_BY_RANGE, "root": Method.BLOCKS_BY_ROOT},
                 wrapped=False, error_without_length=True)
 TRINITY = dict(names={"range": Method.BEACON_BLOCKS, "root": Method.RECENT_BEACON_BLOCKS},
-               wrapped=True, error_without_length=False)
+               wrapped=True, error_without_length=False, reset_on_bad_request=True)
 
 
 def _check_requests(peer_kw):
