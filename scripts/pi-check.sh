@@ -12,7 +12,10 @@
 #      epoch_processing (PI_SAMPLE vectors per handler);
 #   5. scripts/pi_check_nodes.py: an emulated node finalizes epoch 2 on its own, then
 #      interop exercise 2 between an emulated follower and a host node over loopback;
-#   6. prints a summary (also in .pi/summary.txt).
+#   6. with PI_SOAK_EPOCHS=N, scripts/rss_soak.py: an emulated node with 64 validators for
+#      N epochs, its RSS sampled every epoch;
+#   7. prints a summary (also in .pi/summary.txt). PI_SECONDS_PER_SLOT sets the slot time
+#      of the emulated nodes (default 4), PI_SAMPLE the vectors per sampled handler.
 #
 # Everything runs at nice 19 (the machine is shared). On exit, failures and Ctrl-C included,
 # every process running inside the root is killed (by pid) and every mount under it undone.
@@ -41,8 +44,9 @@ cleanup() {
     for p in /proc/[0-9]*; do  # whatever still runs inside the root: nodes, pip, tests
         if [ "$(readlink "$p/root" 2>/dev/null)" = "$ROOT" ]; then kill -9 "${p#/proc/}" 2>/dev/null || true; fi
     done
+    # background helpers (the node driver, the soak) stop their host nodes on SIGTERM
     for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
-    sleep 1
+    for _ in $(seq 60); do [ -z "$(jobs -pr)" ] && break; sleep 1; done
     # every mount under the root, deepest first
     awk -v r="$ROOT/" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
         umount "$m" 2>/dev/null || umount -l "$m" || true
@@ -119,9 +123,10 @@ mount -t sysfs sys "$ROOT/sys"
 mount --rbind /dev "$ROOT/dev" && mount --make-rslave "$ROOT/dev"
 # Local package folders that the pip settings name (find-links, file:// indexes) are
 # bind-mounted read-only at the same paths; an index's `simple/` pages link to its parent.
-for d in $( { cat "${pipconf[@]}" 2>/dev/null || true; printf '%s\n' "${PIPENV[@]}"; } |
+for d in $( { find "${pipconf[@]}" -type f -exec cat {} + 2>/dev/null || true; printf '%s\n' "${PIPENV[@]}"; } |
            grep -oE '(file://)?/[^ ,"]+' | sed 's#^file://##' | sort -u); do
     [ -d "$d" ] || continue
+    case "$d" in /etc/* | "$HOME"/*) continue ;; esac  # copied above
     case "$(basename "$d")" in simple) d=$(dirname "$d") ;; esac
     mountpoint -q "$ROOT$d" || bindro "$d" "$ROOT$d"
 done
@@ -185,7 +190,22 @@ done
 log "nodes: single emulated node to finality, then exercise 2 with a host node (${SLOT} s slots)"
 nodes_ok=yes
 "$PROJ/.venv/bin/python" scripts/pi_check_nodes.py --root "$ROOT" --guest "$GUEST" \
-    --seconds-per-slot "$SLOT" --report "$PI/nodes.txt" || nodes_ok=no
+    --seconds-per-slot "$SLOT" --report "$PI/nodes.txt" &
+wait $! || nodes_ok=no
+
+# optional: RSS of an emulated node with 64 validators over PI_SOAK_EPOCHS epochs
+soak_ok=yes
+if [ "${PI_SOAK_EPOCHS:-0}" -gt 0 ]; then
+    log "memory soak: emulated node, 64 validators, $PI_SOAK_EPOCHS epochs at ${SLOT} s slots"
+    rm -rf "$ROOT/opt/pi-soak"
+    "$PROJ/.venv/bin/python" scripts/rss_soak.py --validators 64 --epochs "$PI_SOAK_EPOCHS" \
+        --seconds-per-slot "$SLOT" --genesis-delay 120 --workdir "$ROOT/opt/pi-soak" \
+        --guest-workdir /opt/pi-soak --bin "$GUEST/.venv/bin/beacon-node" \
+        --prefix "chroot $ROOT /usr/bin/env -i HOME=/root LANG=C.UTF-8 QEMU_CPU=$QEMU_CPU PATH=/usr/bin:/bin" \
+        --out "$PI/soak-emulated.csv" >"$PI/soak-emulated.log" 2>&1 &
+    wait $! || soak_ok=no
+    tail -1 "$PI/soak-emulated.log" >"$PI/soak-emulated.txt"
+fi
 
 {
     echo "pi-check summary ($(date -u +%FT%TZ)), emulated $arch, QEMU_CPU=$QEMU_CPU"
@@ -193,6 +213,7 @@ nodes_ok=yes
          "first install $(cat "$PI/install-seconds" 2>/dev/null || echo '?') s"
     for r in bls ssz_static sanity epoch_processing; do printf '  vectors %-17s %s\n' "$r" "${VEC[$r]}"; done
     [ -e "$PI/nodes.txt" ] && sed 's/^/  /' "$PI/nodes.txt"
+    [ "${PI_SOAK_EPOCHS:-0}" -gt 0 ] && echo "  memory soak (emulated, 64 validators): $(cat "$PI/soak-emulated.txt")"
     echo "  result: vectors $vec_ok, nodes $nodes_ok"
 } | tee "$SUMMARY"
-[ "$vec_ok" = yes ] && [ "$nodes_ok" = yes ]
+[ "$vec_ok" = yes ] && [ "$nodes_ok" = yes ] && [ "$soak_ok" = yes ]

@@ -207,6 +207,8 @@ def main() -> int:
     p.add_argument("--phase", choices=("single", "pair", "both"), default="both")
     p.add_argument("--report", type=Path, required=True)
     a = p.parse_args()
+    # SIGTERM (pi-check's cleanup, kill PID) unwinds like Ctrl-C, so the nodes get stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     guest_run = "/opt/pi-run"
     run = a.root / guest_run.lstrip("/")
     subprocess.run(["rm", "-rf", "--one-file-system", str(run)], check=True)

@@ -79,6 +79,8 @@ def main() -> int:
     p.add_argument("--out", default=None, help="CSV file")
     p.add_argument("node_args", nargs="*", help="extra `run` flags, after --")
     a = p.parse_args()
+    # SIGTERM (pi-check's cleanup, kill PID) unwinds like Ctrl-C, so the nodes get stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     work = Path(a.workdir or f"/tmp/rss-soak-{os.getpid()}")
     work.mkdir(parents=True, exist_ok=True)
