@@ -65,7 +65,8 @@ class P2PService:
         self._gossip_send = send
         self.server = ReqRespServer(chain, types, peers=self.peers,
                                     on_status=self._on_status, on_goodbye=self._on_goodbye,
-                                    timeouts=config.timeouts)
+                                    timeouts=config.timeouts, learn_dialect=self.ensure_dialect)
+        self._handshaking: dict[str, trio.Event] = {}   # one handshake per peer at a time
         self.handshake = Handshake(chain, self.peers, self.request_status, self.say_goodbye,
                                    config.dialects)
 
@@ -113,7 +114,7 @@ class P2PService:
             rec = self.peers.record(ev.peer_id)
             rec.outbound = ev.outbound
             if ev.outbound:
-                nursery.start_soon(self.handshake.dialed, ev.peer_id)
+                nursery.start_soon(self.ensure_dialect, ev.peer_id)
             else:
                 nursery.start_soon(self._handshake_if_silent, ev.peer_id)
             if not ev.outbound and self.peers.inbound_count(self.host.connected_peers()) > \
@@ -125,7 +126,27 @@ class P2PService:
         await trio.sleep(self.config.inbound_handshake_grace)
         rec = self.peers.records.get(peer)
         if rec is not None and rec.status is None and self.host.is_connected(peer):
+            await self.ensure_dialect(peer)
+
+    async def ensure_dialect(self, peer: str) -> None:
+        """Run our side of the handshake unless the peer's dialect is known already.
+
+        Concurrent callers (the connection event, a request that arrived first) share
+        one handshake; entries leave the map when it ends, so it holds only peers
+        being handshaken."""
+        rec = self.peers.record(peer)
+        if rec.dialect is not None and rec.status is not None:
+            return
+        running = self._handshaking.get(peer)
+        if running is not None:
+            await running.wait()
+            return
+        done = self._handshaking[peer] = trio.Event()
+        try:
             await self.handshake.dialed(peer)
+        finally:
+            done.set()
+            del self._handshaking[peer]
 
     async def _on_status(self, peer: str, status: Status, method: Method) -> None:
         await self.handshake.answered(peer, status, method)

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 OnStatus = Callable[[str, Status, Method], Awaitable[None]]
 OnGoodbye = Callable[[str, int], None]
+LearnDialect = Callable[[str], Awaitable[None]]
+# How long a block request from a peer of unknown dialect waits for our handshake.
+LEARN_DIALECT_WAIT = 3.0
 
 # Request payload limits: a fixed-size container or a bounded list of roots.
 _REQUEST_LIMIT = {
@@ -63,11 +66,12 @@ def error_payload(message: str) -> bytes:
 class ReqRespServer:
     def __init__(self, chain: ChainInterface, types: Any, *, peers: PeerManager,
                  on_status: OnStatus, on_goodbye: OnGoodbye,
-                 timeouts: Timeouts = Timeouts()):
+                 timeouts: Timeouts = Timeouts(), learn_dialect: LearnDialect | None = None):
         self.chain = chain
         self.types = types
         self.peers = peers
         self.report = peers.report
+        self.learn_dialect = learn_dialect
         self.on_status = on_status
         self.on_goodbye = on_goodbye
         self.timeouts = timeouts
@@ -124,6 +128,13 @@ class ReqRespServer:
             self.report(peer, PeerAction.PROTOCOL_VIOLATION, f"{method.message_name}: {e}")
             await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e))
             return
+        if method in _BLOCK_METHODS and self.peers.record(peer).dialect is None and \
+                self.learn_dialect is not None:
+            # A block request before any status/hello (Lodestar 2019 asks for a gossip
+            # block's parent at once): its framing depends on the dialect, so learn it
+            # first rather than answer v0.8.4 chunks a hello-speaker cannot decode.
+            with trio.move_on_after(min(LEARN_DIALECT_WAIT, self.timeouts.resp / 2)):
+                await self.learn_dialect(peer)
         dialect = self._learn(peer, method, wrapped)
         try:
             chunks = await self._answer(method, peer, request, dialect)

@@ -203,3 +203,27 @@ def test_unsigned_gossip_only_on_unsigned_topic_names():
                     slots.append(int(m.value.slot))
             assert 3 in slots and 4 not in slots     # unsigned on the spec name: dropped
     trio.run(main)
+
+
+def test_block_request_before_any_hello_waits_for_the_dialect():
+    """Lodestar 2019 may ask for a gossip block's parent before either side sent hello.
+    We learn its dialect first (our handshake) and answer in one SSZ list, not in v0.8.4
+    chunks it cannot decode."""
+    async def main():
+        chain = FakeChain()
+        async with node(dialects=(Dialect.V083,)) as a, node(chain) as b:
+            a.host.raw.remove_stream_handler(Method.STATUS.protocol_id)   # hello only
+
+            async def silent(peer):        # a sends no hello of its own, like Lodestar
+                return None
+            a.ensure_dialect = silent
+            await a.dial(b.listen_addrs[0])
+            roots = [chain.blocks[5].hash_tree_root()]
+            stream = await a.host.open_stream(b.peer_id, Method.BLOCKS_BY_ROOT.protocol_id)
+            await stream.write(client.frame_request(BlockRootsRequest(*roots).encode_bytes()))
+            await stream.close_write()
+            code, body = await _one_chunk(stream)
+            assert code == 0
+            assert [x.hash_tree_root() for x in Blocks.decode_bytes(body)] == roots
+            assert b.peers.records[a.peer_id].dialect is Dialect.HYBRID
+    trio.run(main)
