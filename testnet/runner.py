@@ -122,7 +122,7 @@ class Run:
             if self.sc.needs_netem:
                 why = netem_available()
                 if why:
-                    raise NeedsNamespaces(why)
+                    return self._result("skipped", f"needs tc netem ({why})", started)
         except Refused as e:
             return self._result("refused", str(e), started)
         except NeedsNamespaces as e:

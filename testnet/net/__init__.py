@@ -141,7 +141,7 @@ def netem_available() -> str | None:
     try:
         r = _run("ip", "netns", "exec", probe, "tc", "qdisc", "add", "dev", "lo", "root",
                  "netem", "delay", "1ms", check=False)
-        return None if r.returncode == 0 else f"kernel lacks tc netem ({r.stderr.strip()})"
+        return None if r.returncode == 0 else f"kernel lacks sch_netem: {r.stderr.strip()}"
     finally:
         _run("ip", "netns", "del", probe, check=False)
 
