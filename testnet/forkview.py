@@ -36,7 +36,10 @@ def snapshot(node, png: Path, timeout: float = 60) -> dict:
         except subprocess.TimeoutExpired:
             return {"error": "chromium timed out"}
     m = re.search(r'data-branches="(\d+)"', dom.stdout)
-    out = {"branches": int(m.group(1)) if m else None, "png": png.name if png.exists() else None}
+    side = re.search(r'data-longest-side="(\d+)"', dom.stdout)
+    out = {"branches": int(m.group(1)) if m else None,
+           "longest_side_branch": int(side.group(1)) if side else None,
+           "png": png.name if png.exists() else None}
     if m is None:
         out["error"] = f"page did not render: {dom.stderr.strip()[-200:]}"
     return out

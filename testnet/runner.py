@@ -244,6 +244,8 @@ class Run:
                     self.marks[f"join:{p.name}"] = self.now()
                     self.start_node(p)
                 self.poll(pool)
+                if self.sc.watch is not None:
+                    self.sc.watch(self)
                 for name, n in self.nodes.items():
                     if name not in self.stopped_by_us and not n.alive():
                         return "fail", f"{name} exited with {n.proc.returncode}: {n.tail(3)}"

@@ -133,7 +133,10 @@ function draw(d) {
     `<td>${n.validity}${n.extra_data.canonical ? "" : " (side branch)"}</td></tr>`).join("");
   document.getElementById("tx").innerHTML =
     "<tr><th>slot</th><th>block</th><th>proposer</th><th>post-state root</th><th>weight</th><th>transition</th></tr>" + rows;
+  const side = {};
+  nodes.forEach(n => { if (!n.extra_data.canonical) side[lane[n.block_root]] = (side[lane[n.block_root]] || 0) + 1; });
   document.body.dataset.branches = lanes + 1;
+  document.body.dataset.longestSide = Math.max(0, ...Object.values(side));
 }
 async function tick() { try { const r = await fetch("/eth/v1/debug/fork_choice");
   if (r.ok) draw(await r.json()); } catch (e) {} setTimeout(tick, 1000); }

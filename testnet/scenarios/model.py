@@ -43,6 +43,8 @@ class Scenario:
     needs_netem: bool = False
     # done(run) -> bool replaces the finality goal when set (exercise 1).
     done: Callable | None = None
+    # watch(run) -> None, called after every poll (react to what the nodes report).
+    watch: Callable | None = None
     # checks(run) -> list of failure strings, evaluated at the end (reorgs, sync...).
     checks: list[Callable] = field(default_factory=list)
     default_seconds_per_slot: int = 1
