@@ -13,10 +13,10 @@ from testnet.net import clean_namespaces, list_namespaces, list_root_links
 from testnet.nodes.base import MARK_ENV
 
 
-def marked_pids() -> list[int]:
-    """PIDs of live processes started by a testnet runner (any run)."""
+def marked_pids(tag: str | None = None) -> list[int]:
+    """PIDs of live processes started by a testnet runner (any run, or runs tagged `tag`)."""
     me, out = os.getpid(), []
-    needle = f"{MARK_ENV}=".encode()
+    needle = f"{MARK_ENV}={tag}/".encode() if tag else f"{MARK_ENV}=".encode()
     for d in os.listdir("/proc"):
         if not d.isdigit() or int(d) == me:
             continue
@@ -32,15 +32,16 @@ def marked_pids() -> list[int]:
     return out
 
 
-def leftovers() -> dict[str, list]:
+def leftovers(tag: str | None = None) -> dict[str, list]:
     """What a run may have left: processes, namespaces, links in the root namespace."""
-    return {"processes": marked_pids(), "namespaces": list_namespaces(),
+    return {"processes": marked_pids(tag), "namespaces": list_namespaces(),
             "links": list_root_links()}
 
 
-def clean(grace: float = 5.0) -> dict[str, list]:
-    """SIGCONT+SIGTERM marked processes, SIGKILL after `grace`, delete namespaces."""
-    pids = marked_pids()
+def clean(grace: float = 5.0, tag: str | None = None) -> dict[str, list]:
+    """SIGCONT+SIGTERM marked processes (all, or of runs tagged `tag`), SIGKILL after
+    `grace`, delete the namespaces."""
+    pids = marked_pids(tag)
     for sig in (signal.SIGCONT, signal.SIGTERM):
         for pid in pids:
             try:
@@ -48,9 +49,9 @@ def clean(grace: float = 5.0) -> dict[str, list]:
             except OSError:
                 pass
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and marked_pids():
+    while time.monotonic() < deadline and marked_pids(tag):
         time.sleep(0.2)
-    for pid in marked_pids():
+    for pid in marked_pids(tag):
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:

@@ -115,11 +115,11 @@ def run_command(args) -> int:
     return 1 if bad else 0
 
 
-def clean_command() -> int:
+def clean_command(tag: str | None = None) -> int:
     from testnet.clean import clean, leftovers
-    done = clean()
+    done = clean(tag=tag)
     print(f"stopped {len(done['processes'])} processes; removed {', '.join(done['removed']) or 'nothing'}")
-    left = leftovers()
+    left = leftovers(tag)
     if any(left.values()):
         print(f"still present: {left}", file=sys.stderr)
         return 1

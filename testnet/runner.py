@@ -14,6 +14,7 @@ passing one keeps only the logs.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -43,6 +44,13 @@ class RunOptions:
     net: str = "auto"              # auto | loopback | netns
     preset: str = "minimal"
     partition_epochs: int | None = None
+
+
+def run_tag() -> str:
+    """Prefix of this runner's MARK_ENV values: `$BEACON_TESTNET_TAG/` when set, so a
+    test can find and clean only its own runs (`testnet clean --tag`)."""
+    tag = os.environ.get("BEACON_TESTNET_TAG", "")
+    return f"{tag}/" if tag else ""
 
 
 class Refused(Exception):
@@ -171,7 +179,7 @@ class Run:
                         "--genesis-time", str(self.genesis_time), "--config", self.opts.preset,
                         "--out", str(path)], check=True, cwd=ROOT, capture_output=True)
         self.ctx = RunContext(self.opts.preset, self.sps, self.genesis_time,
-                              self.sc.validator_count, path, f"{self.sc.name}-{uuid.uuid4().hex[:8]}")
+                              self.sc.validator_count, path, run_tag() + f"{self.sc.name}-{uuid.uuid4().hex[:8]}")
         self.log(f"genesis {self.sc.validator_count} validators at {self.genesis_time} "
                  f"(in {delay} s), {self.sps} s slots, net={self.network.kind}")
 

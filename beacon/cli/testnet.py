@@ -30,6 +30,9 @@ def register(subparsers) -> None:
                    help="length of the induced fork's partition (default 2)")
     r.set_defaults(func=_run)
     c = sub.add_parser("clean", help="remove processes, namespaces and links left by a run")
+    c.add_argument("--tag", metavar="TAG",
+                   help="only processes of runs started with BEACON_TESTNET_TAG=TAG "
+                   "(namespaces are always removed)")
     c.set_defaults(func=_clean)
 
 
@@ -45,4 +48,4 @@ def _run(args) -> int:
 
 def _clean(args) -> int:
     from testnet.cli import clean_command
-    return clean_command()
+    return clean_command(args.tag)
