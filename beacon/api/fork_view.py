@@ -107,7 +107,7 @@ function draw(d) {
     ch.forEach((c, i) => walk(c, i === 0 ? l : ++lanes)); }
   roots.forEach((r, i) => walk(r, i === 0 ? 0 : ++lanes));
   const slots = nodes.map(n => +n.slot), lo = Math.min(...slots), hi = Math.max(...slots);
-  const W = Math.max(1100, (hi - lo + 2) * 22), H = 60 + (lanes + 1) * 44;
+  const W = Math.max(900, (window.innerWidth || 1200) - 40), H = 60 + (lanes + 1) * 44;
   const svg = document.getElementById("tree"); svg.innerHTML = "";
   svg.setAttribute("width", W); svg.setAttribute("height", H);
   const x = s => 30 + (s - lo) * (W - 60) / Math.max(1, hi - lo), y = l => 40 + l * 44;
@@ -122,7 +122,7 @@ function draw(d) {
     el("circle", {cx: x(+n.slot), cy: y(lane[n.block_root]), r: 4 + 6 * (+n.weight) / maxw,
                   fill: c, stroke: "#222"}, g);
     el("title", {}, g).textContent = `slot ${n.slot} root ${n.block_root}\\nproposer ${e.proposer_index} weight ${n.weight}\\nstate root ${e.state_root}\\njustified ${n.justified_epoch} finalized ${n.finalized_epoch}`;
-    if (e.head || (+n.slot) % 4 === 0) { const t = el("text", {x: x(+n.slot), y: y(lane[n.block_root]) - 12,
+    if (e.head || (+n.slot) % Math.max(4, 4 * Math.ceil((hi - lo) / 120)) === 0) { const t = el("text", {x: x(+n.slot), y: y(lane[n.block_root]) - 12,
       "font-size": 10, "text-anchor": "middle"}, g); t.textContent = n.slot + (e.head ? " head" : ""); } });
   document.getElementById("meta").textContent = `head ${short(d.extra_data.head_root)} | ` +
     `justified ${d.justified_checkpoint.epoch} | finalized ${d.finalized_checkpoint.epoch} | ` +
