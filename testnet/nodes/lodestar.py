@@ -64,7 +64,7 @@ class LodestarNode(Node):
     # Measured here (docs/interop/lodestar-2019.md): ~2 s per block import with 8
     # validators and 6-10 s per epoch transition on a loaded machine. No validator cap:
     # a run it cannot sustain is reported as its limit, against a Lodestar-only run.
-    caps = Capabilities(max_validators=None, min_seconds_per_slot=6, sync_from_genesis=True,
+    caps = Capabilities(max_validators=None, min_seconds_per_slot=4, sync_from_genesis=True,
                         runs_in_netns=True, reports_roots=True, ancestry=False,
                         startup_seconds=LAUNCH_BEFORE_GENESIS + 2)
 
@@ -93,8 +93,10 @@ class LodestarNode(Node):
             argv += ["-v", f"{validators.start},{validators.stop}"]
         if peers:
             argv += ["--bootnodes", ",".join(peers)]
-        # cwd: Lodestar writes ./db and ./validators relative to it.
-        self.spawn(argv, cwd=self.datadir)
+        # cwd: Lodestar writes ./db and ./validators relative to it. The slot time comes
+        # through our clock patch (interop/patches/lodestar-2019-clock.patch).
+        self.spawn(argv, cwd=self.datadir,
+                   env={"LODESTAR_SECONDS_PER_SLOT": str(self.ctx.seconds_per_slot)})
 
     def _follow(self) -> None:
         for line in self.log_follower.new_lines():

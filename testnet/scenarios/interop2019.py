@@ -15,7 +15,8 @@ are the nets whose node kinds are fixed per node:
 - lodestar-only-ex2 / lodestar-only-ex4: exercises 2 and 4 with two Lodestar nodes and
   none of ours, the baseline that tells a peer's own limit from a pairing fault.
 
-Lodestar 2019 runs the preset's 6 s slots (it has no slot-time flag); Trinity 2019 too.
+Trinity 2019 runs the preset's 6 s slots; Lodestar 2019 takes the net's slot time through
+our clock patch (it had no flag for it). The nets default to 6 s.
 """
 from __future__ import annotations
 
