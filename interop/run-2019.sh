@@ -68,5 +68,7 @@ esac
     sed 's/^#/##/' "$f"
   done
 } >"$OUT/REPORT.md"
+echo "interop-2019: runs (rc 0 = pass):"
+sed 's/^/  /' "$OUT/runs.txt"
 echo "interop-2019: report in $OUT/REPORT.md"
 exit $status
