@@ -66,7 +66,7 @@ testnet: $(STAMP)
 testnet-full: $(STAMP)
 	nice -n 10 $(BIN)/beacon-node testnet run full --report $(TESTNET_REPORT)
 
-# Opt-in, needs root, ~25 min the first time (the arm64 root is cached in .pi/): install
+# Opt-in, needs root, 30-90 min the first time (the arm64 root is cached in .pi/): install
 # and run on emulated 64-bit Arm (Raspberry Pi). See scripts/pi-check.sh.
 pi-check: $(STAMP)
 	nice -n 19 bash scripts/pi-check.sh

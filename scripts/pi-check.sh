@@ -155,7 +155,7 @@ tar -C "$PROJ" --exclude=./.venv --exclude=./.pi --exclude=./.git --exclude=./da
     --exclude=__pycache__ --exclude='*.egg-info' -cf - . | tar -C "$ROOT$GUEST" -xf -
 t1=$(date +%s)
 fresh=no; [ -e "$ROOT$GUEST/.venv/.installed" ] || fresh=yes
-log "make install inside the root (fresh: $fresh; about 10 minutes when fresh)"
+log "make install inside the root (fresh: $fresh; 15-60 min emulated when fresh, seconds otherwise)"
 inroot bash -c "cd $GUEST && make install" >"$PI/install.log" 2>&1 || { tail -20 "$PI/install.log" >&2; exit 1; }
 t_install=$(( $(date +%s) - t1 ))
 [ "$fresh" = yes ] && echo "$t_install" >"$PI/install-seconds"
