@@ -8,6 +8,8 @@ patches applied (docs/interop/lodestar-2019.md). Lodestar 2019 has no HTTP API i
     [NETWORK] verbose: peer connected|disconnected ID                  -> peers
     [CHAIN] info: Slot S Block 0xROOT State ROOT passed state transition  -> imported
     Epoch E is justified! / Epoch E is finalized!                       -> checkpoints
+      (E is the epoch of the checkpoint block's slot: lower than the checkpoint's
+      epoch when that epoch's first slots were empty)
 
 Its head is the highest imported block (its fork choice is not logged), so the head
 root it reports is an approximation, exact whenever the chain did not fork.
@@ -29,6 +31,9 @@ _IMPORTED = re.compile(rb"Slot (\d+) Block 0x([0-9a-f]{64}) State ([0-9a-f]{64})
 _JUSTIFIED = re.compile(rb"Epoch (\d+) is justified!")
 _FINALIZED = re.compile(rb"Epoch (\d+) is finalized!")
 _PEER_EVENT = re.compile(rb"verbose: peer (connected|disconnected) (\w+)")
+# Its connection events are not always logged; a hello exchanged proves a live peer
+# with a stream opened (exercise 1).
+_HELLO = re.compile(rb"receive hello (?:request|response) from (\w+)")
 # Lodestar 2019 takes 7-33 s from launch to ready here, depending on load, and it must
 # hold the genesis state when genesis passes: started later it "advances" its state to
 # the current slot and can then never import the blocks it missed (it follows one linear
@@ -118,6 +123,10 @@ class LodestarNode(Node):
             m = _PEER_EVENT.search(line)
             if m:
                 (self.peers.add if m[1] == b"connected" else self.peers.discard)(m[2].decode())
+                continue
+            m = _HELLO.search(line)
+            if m:
+                self.peers.add(m[1].decode())
                 continue
             if self.peer_id is None:
                 m = _PEER_ID.search(line)

@@ -21,6 +21,8 @@ LODESTAR_LOG = (
     "2026-12-01 23:09:01  [CHAIN]            info: Epoch 1 is finalized!\n"
     "2026-12-01 23:09:02  [NETWORK]       verbose: peer connected 16Uiu2PeerB\n"
     "2026-12-01 23:09:03  [NETWORK]       verbose: peer disconnected 16Uiu2PeerA\n"
+    "2026-12-01 23:09:04  [NETWORK]       verbose: 4a07ae08edf999f8 - receive hello request"
+    " from 16Uiu2PeerC\n"
 )
 
 TRINITY_LOG = (
@@ -56,7 +58,7 @@ def test_lodestar_log(tmp_path):
         "/ip4/127.0.0.1/tcp/9000/p2p/16Uiu2HAmThQEYyAgH4zEpSMn"
     s = node.status(1.0)
     assert (s.head_slot, s.head_root) == (2, "0x" + ROOT_B)
-    assert (s.justified_epoch, s.finalized_epoch, s.peers) == (2, 1, 1)
+    assert (s.justified_epoch, s.finalized_epoch, s.peers) == (2, 1, 2)
     assert node.block_state_roots() == {"0x" + ROOT_A: "0x" + STATE, "0x" + ROOT_B: "0x" + STATE}
 
 
