@@ -163,7 +163,10 @@ class Gossip:
         for topic_id in topic.topic_ids:
             if topic_id != arrived_on:
                 self.bridged += 1
-                await self.pubsub.publish(topic_id, data)
+                try:
+                    await self.pubsub.publish(topic_id, data)
+                except Exception as e:  # noqa: BLE001 - a failed relay must not end the pump
+                    log.warning("bridging to %s failed: %s: %s", topic_id, type(e).__name__, e)
 
     async def publish(self, topic: Topic, value: Any) -> None:
         """Publish under every name of `topic`. Raises GossipTooLarge when oversized."""

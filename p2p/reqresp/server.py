@@ -23,7 +23,7 @@ from p2p.messages import (
     status_from_hello,
 )
 from p2p.peers import PeerAction, PeerManager
-from p2p.reqresp.client import looks_wrapped_roots, unwrap, wrap
+from p2p.reqresp.client import WRAP_PREFIX, looks_wrapped_roots, unwrap, wrap
 from p2p.reqresp.codec import StreamReader, frame_chunk, read_request
 from p2p.reqresp.protocols import Dialect, Framing, Method, Timeouts
 from p2p.stream import Stream
@@ -53,7 +53,6 @@ _REQUEST_TYPE = {
 
 _ROOTS_METHODS = (Method.BLOCKS_BY_ROOT, Method.RECENT_BEACON_BLOCKS)
 _BLOCK_METHODS = _ROOTS_METHODS + (Method.BLOCKS_BY_RANGE, Method.BEACON_BLOCKS)
-WRAPPED_ROOTS_PREFIX = b"\x04\x00\x00\x00"
 
 # Concurrent requests one peer may have us work on; more are answered "rate limited".
 MAX_INFLIGHT_PER_PEER = 32
@@ -109,7 +108,7 @@ class ReqRespServer:
         try:
             with trio.fail_after(self.timeouts.resp):
                 payload = await read_request(StreamReader(stream),
-                                         _REQUEST_LIMIT[method] + len(WRAPPED_ROOTS_PREFIX))
+                                         _REQUEST_LIMIT[method] + len(WRAP_PREFIX))
             wrapped = method in _ROOTS_METHODS and looks_wrapped_roots(payload)
             if wrapped:
                 payload = unwrap(payload)
