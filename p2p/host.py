@@ -275,17 +275,23 @@ async def open_host(identity: Identity, config: HostConfig = HostConfig()
     raw.get_network().register_notifee(_Notifee())
     listen = multiaddr.Multiaddr(f"/ip4/{config.listen_ip}/tcp/{config.port}")
     host = Host(raw, pubsub, gossipsub, identity, send)
-    async with send, recv:
-        async with raw.run([listen]):
-            if not raw.get_transport_addrs():
-                # py-libp2p logs a failed bind and runs on without a listener; a node
-                # nobody can dial is not what the operator asked for.
-                raise OSError(errno.EADDRINUSE, f"p2p: cannot listen on {listen} "
-                              "(address in use or not available)")
-            async with background_trio_service(pubsub):
-                async with background_trio_service(gossipsub):
-                    await pubsub.wait_until_ready()
-                    yield host, recv
+    try:
+        async with send, recv:
+            async with raw.run([listen]):
+                if not raw.get_transport_addrs():
+                    # py-libp2p logs a failed bind and runs on without a listener; a node
+                    # nobody can dial is not what the operator asked for.
+                    raise OSError(errno.EADDRINUSE, f"p2p: cannot listen on {listen} "
+                                  "(address in use or not available)")
+                async with background_trio_service(pubsub):
+                    async with background_trio_service(gossipsub):
+                        await pubsub.wait_until_ready()
+                        yield host, recv
+    finally:
+        # Pubsub's seen-message cache sweeps from a thread of its own that pubsub never
+        # stops: every host left one behind, and a test session that starts hundreds of
+        # hosts ended with hundreds of threads (and a segfault). The stop is immediate.
+        pubsub.seen_messages.stop()
 
 
 def _build(identity: Identity, config: HostConfig) -> tuple[Any, Any, Any]:

@@ -184,3 +184,18 @@ def test_refused_protocol_is_not_logged_as_an_error(caplog):
             assert not [r for r in caplog.records if r.levelno >= logging.ERROR
                         and "Failed to open stream" in r.getMessage()]
     trio.run(main)
+
+
+def test_host_leaves_no_thread_behind():
+    """Pubsub's seen-message cache runs a sweeper thread that pubsub never stops; each
+    host we close must stop it (hundreds of leaked threads crashed a test session)."""
+    import threading
+
+    async def main():
+        async with node() as a, node() as b:
+            await connect(a, b)
+    trio.run(main)     # warm-up: imports and any process-wide threads
+    before = threading.active_count()
+    for _ in range(3):
+        trio.run(main)
+    assert threading.active_count() <= before
