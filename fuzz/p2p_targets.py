@@ -55,7 +55,7 @@ def _request_make(method_name: str):
     def make():
         from p2p.errors import ProtocolViolation
         from p2p.reqresp import server
-        from p2p.reqresp.client import looks_wrapped_roots, unwrap, wrap
+        from p2p.reqresp.client import WRAP_PREFIX, looks_wrapped_roots, unwrap, wrap
         from p2p.reqresp.codec import StreamReader, frame_request, read_request
         from p2p.reqresp.protocols import Method
         from ssz.codec import SSZDecodeError, decode, encode
@@ -68,7 +68,7 @@ def _request_make(method_name: str):
             # The decode steps of ReqRespServer._handle, in its order.
             try:
                 payload = drive(read_request(StreamReader(BytesStream(data, _step(data))),
-                                             limit + len(server.WRAPPED_ROOTS_PREFIX)))
+                                             limit + len(WRAP_PREFIX)))
                 wrapped = roots and looks_wrapped_roots(payload)
                 if wrapped:
                     payload = unwrap(payload)
