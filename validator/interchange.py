@@ -46,6 +46,11 @@ from validator.slashing_protection import SlashingProtection
 
 FORMAT_VERSION = "5"
 MAX_BYTES = 256 * 1024 * 1024
+# The format nests 4 deep; json's C scanner recurses per level, and with py_ecc's
+# process-wide recursion limit of 100,000 a deep enough document overflows the C stack
+# (a segfault, not a RecursionError), so depth is checked before parsing.
+MAX_DEPTH = 32
+_OPEN_OR_CLOSE = re.compile(r'[\[\]{}"\\]')
 _HEX = re.compile(r"0x[0-9a-fA-F]*")
 _DECIMAL = re.compile(r"[0-9]{1,20}")
 
@@ -103,12 +108,42 @@ def parse_interchange(text: str | bytes) -> dict:
     """
     if len(text) > MAX_BYTES:
         raise InterchangeError(f"{len(text)} bytes is over the limit of {MAX_BYTES}")
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    if _nesting(text) > MAX_DEPTH:
+        raise InterchangeError(f"not readable JSON: nested deeper than {MAX_DEPTH}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InterchangeError(f"not JSON: {e.msg} (line {e.lineno}, column {e.colno})") from None
     except (RecursionError, ValueError) as e:  # deep nesting; an int past 4300 digits
         raise InterchangeError(f"not readable JSON: {type(e).__name__}") from None
+
+
+def _nesting(text: str) -> int:
+    """Deepest [ or { nesting outside strings, in one pass over the special characters."""
+    depth = deepest = 0
+    in_string = False
+    skip = -1                      # index of a character escaped by a backslash
+    for m in _OPEN_OR_CLOSE.finditer(text):
+        i, c = m.start(), m.group()
+        if i == skip:
+            continue
+        if in_string:
+            if c == "\\":
+                skip = i + 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        else:
+            depth -= 1
+    return deepest
 
 
 def validate_interchange(doc, genesis_root: bytes) -> list[tuple[bytes, list, list]]:

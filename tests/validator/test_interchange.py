@@ -159,3 +159,21 @@ def test_malformed_interchange_is_a_clear_error(tmp_path, text, needle):
         assert sp.pubkeys() == []  # nothing written
     finally:
         sp.close()
+
+
+def test_deep_json_is_refused_even_with_py_ecc_recursion_limit():
+    """py_ecc raises the process-wide recursion limit to 100,000 at import; json's C
+    scanner then overflowed the C stack on a deeply nested document (a segfault that
+    ended the whole test session). Run in a child so a crash is a failure, not the end."""
+    import subprocess
+    import sys
+    code = ("import py_ecc, sys; assert sys.getrecursionlimit() >= 100000\n"
+            "from validator.interchange import parse_interchange, InterchangeError\n"
+            "try:\n"
+            "    parse_interchange('[' * 200000 + ']' * 200000)\n"
+            "except InterchangeError as e:\n"
+            "    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert "nested deeper than" in out.stdout
