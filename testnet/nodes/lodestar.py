@@ -68,7 +68,8 @@ class LodestarNode(Node):
     kind = "lodestar-2019"
     # Measured here (docs/interop/lodestar-2019.md): ~2 s per block import with 8
     # validators and 6-10 s per epoch transition on a loaded machine. No validator cap:
-    # a run it cannot sustain is reported as its limit, against a Lodestar-only run.
+    # a run it cannot sustain fails, and the Lodestar-only baseline scenarios show
+    # whether that is its own limit.
     caps = Capabilities(max_validators=None, min_seconds_per_slot=4, sync_from_genesis=True,
                         runs_in_netns=True, reports_roots=True, ancestry=False,
                         startup_seconds=LAUNCH_BEFORE_GENESIS + 2)
