@@ -23,11 +23,20 @@ mkdir -p "$OUT"
 status=0
 
 RETRIES=${INTEROP_RETRIES:-1}
+# Ctrl-C or a budget's SIGINT: the running runner stops its nodes; later runs are skipped
+# and the report is still written.
+interrupted=
+trap 'interrupted=1' INT TERM
 run() {  # dir, then `testnet run` arguments. A failed run is tried again RETRIES times
   # (the 2019 clients are slow to start and sensitive to load); every attempt stays in
   # the report.
   local dir=$1 start rc attempt; shift
   for attempt in $(seq 0 "$RETRIES"); do
+    if [ -n "$interrupted" ]; then
+      echo "$dir skipped (interrupted): $*" >>"$OUT/runs.txt"
+      status=1
+      return
+    fi
     local where=$dir; [ "$attempt" -eq 0 ] || where=$dir-retry$attempt
     start=$SECONDS
     echo "== interop-2019: $where: $*"
