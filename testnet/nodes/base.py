@@ -19,7 +19,7 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 # Every process the tool starts carries this variable; `testnet clean` kills by it.
 MARK_ENV = "BEACON_TESTNET_RUN"
@@ -224,6 +224,20 @@ class Node(ABC):
             except (OSError, IndexError, ValueError):
                 pass
         return total / _TICK if seen else None
+
+    def wait_for_address(self, probe: Callable[[], str | None], timeout: float, what: str,
+                         step: float = 0.3) -> str:
+        """Poll `probe` until it gives the node's multiaddr; raise if the process exits
+        first, or TimeoutError naming `what` was awaited."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            addr = probe()
+            if addr:
+                return addr
+            if not self.alive():
+                raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
+            time.sleep(step)
+        raise TimeoutError(f"{self.name}: no {what} after {timeout} s\n{self.tail()}")
 
     def tail(self, n: int = 30) -> str:
         try:

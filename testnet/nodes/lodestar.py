@@ -135,15 +135,12 @@ class LodestarNode(Node):
                     self.peer_id = m[1].decode()
 
     def multiaddr(self, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def probe() -> str | None:
             self._follow()
-            if self.peer_id:
-                return f"/ip4/{self.net.ip}/tcp/{self.net.p2p_port}/p2p/{self.peer_id}"
-            if not self.alive():
-                raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
-            time.sleep(0.3)
-        raise TimeoutError(f"{self.name}: no PeerId line after {timeout} s\n{self.tail()}")
+            if self.peer_id is None:
+                return None
+            return f"/ip4/{self.net.ip}/tcp/{self.net.p2p_port}/p2p/{self.peer_id}"
+        return self.wait_for_address(probe, timeout, "PeerId line")
 
     def status(self, t: float) -> NodeStatus:
         self._follow()

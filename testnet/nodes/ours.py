@@ -7,7 +7,6 @@ Paths used (kept by the Starlette API in beacon/api/ as well):
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 from testnet.net.transport import get_json
@@ -38,18 +37,15 @@ class OursNode(Node):
         return get_json(self.net.netns, self.net.http_port, path, timeout)
 
     def multiaddr(self, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
+        def probe() -> str | None:
             ident = self.get("/eth/v1/node/identity")
-            if ident and ident["data"]["p2p_addresses"]:
-                addr = ident["data"]["p2p_addresses"][0]
-                if "/p2p/" not in addr:
-                    addr += "/p2p/" + ident["data"]["peer_id"]
-                return addr
-            time.sleep(0.3)
-        raise TimeoutError(f"{self.name}: no identity after {timeout} s\n{self.tail()}")
+            if not ident or not ident["data"]["p2p_addresses"]:
+                return None
+            addr = ident["data"]["p2p_addresses"][0]
+            if "/p2p/" not in addr:
+                addr += "/p2p/" + ident["data"]["peer_id"]
+            return addr
+        return self.wait_for_address(probe, timeout, "identity")
 
     def status(self, t: float) -> NodeStatus:
         s = NodeStatus(t=t, up=self.alive() and not self.paused,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
 from pathlib import Path
 
@@ -87,15 +86,10 @@ class TrinityNode(Node):
             return None
 
     def multiaddr(self, timeout: float = 90) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def probe() -> str | None:
             self._follow()
-            if self.maddr:
-                return self.maddr
-            if not self.alive():
-                raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
-            time.sleep(0.5)
-        raise TimeoutError(f"{self.name}: no 'Node listening' after {timeout} s\n{self.tail()}")
+            return self.maddr
+        return self.wait_for_address(probe, timeout, "'Node listening' line", step=0.5)
 
     def status(self, t: float) -> NodeStatus:
         self._follow()
