@@ -138,10 +138,8 @@ def test_serving_a_lodestar_2019_peer():
                                  timeouts=FAST)
             await wait_until(lambda: b.peers.records[a.peer_id].status is not None)
             roots = [chain.blocks[1].hash_tree_root(), chain.blocks[2].hash_tree_root()]
-            stream = await a.host.open_stream(b.peer_id, Method.BLOCKS_BY_ROOT.protocol_id)
-            await stream.write(client.frame_request(BlockRootsRequest(*roots).encode_bytes()))
-            await stream.close_write()
-            code, body = await _one_chunk(stream)
+            stream, (code, body) = await _raw_request(
+                a, b, Method.BLOCKS_BY_ROOT, BlockRootsRequest(*roots).encode_bytes())
             assert code == 0
             assert [x.hash_tree_root() for x in Blocks.decode_bytes(body)] == roots
             with trio.fail_after(5):
@@ -158,14 +156,18 @@ def test_serving_a_trinity_2019_peer_wrapped():
             roots = [chain.blocks[4].hash_tree_root()]
             req = client.wrap(BlockRootsRequest(*roots).encode_bytes())
             assert len(req) == 36            # what Trinity sends for one root
-            stream = await a.host.open_stream(b.peer_id,
-                                              Method.RECENT_BEACON_BLOCKS.protocol_id)
-            await stream.write(client.frame_request(req))
-            await stream.close_write()
-            code, payload = await _one_chunk(stream)
+            _, (code, payload) = await _raw_request(a, b, Method.RECENT_BEACON_BLOCKS, req)
             assert code == 0 and payload[:4] == client.WRAP_PREFIX
             assert [x.hash_tree_root() for x in Blocks.decode_bytes(payload[4:])] == roots
     trio.run(main)
+
+
+async def _raw_request(a, b, method: Method, payload: bytes):
+    """`a` sends one raw request to `b`; returns the stream and its first response chunk."""
+    stream = await a.host.open_stream(b.peer_id, method.protocol_id)
+    await stream.write(client.frame_request(payload))
+    await stream.close_write()
+    return stream, await _one_chunk(stream)
 
 
 async def _one_chunk(stream):
@@ -219,10 +221,8 @@ def test_block_request_before_any_hello_waits_for_the_dialect():
             a.ensure_dialect = silent
             await a.dial(b.listen_addrs[0])
             roots = [chain.blocks[5].hash_tree_root()]
-            stream = await a.host.open_stream(b.peer_id, Method.BLOCKS_BY_ROOT.protocol_id)
-            await stream.write(client.frame_request(BlockRootsRequest(*roots).encode_bytes()))
-            await stream.close_write()
-            code, body = await _one_chunk(stream)
+            stream, (code, body) = await _raw_request(
+                a, b, Method.BLOCKS_BY_ROOT, BlockRootsRequest(*roots).encode_bytes())
             assert code == 0
             assert [x.hash_tree_root() for x in Blocks.decode_bytes(body)] == roots
             assert b.peers.records[a.peer_id].dialect is Dialect.HYBRID
