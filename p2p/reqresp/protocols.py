@@ -95,16 +95,6 @@ class Dialect(enum.Enum):
     def speaks_hello(self) -> bool:
         return self is not Dialect.V084
 
-    def with_names_of(self, method: Method) -> "Dialect":
-        """The dialect a hello-speaking peer has, given a block method it served or asked."""
-        if self is Dialect.V084:
-            return self
-        if method in (Method.BLOCKS_BY_RANGE, Method.BLOCKS_BY_ROOT):
-            return Dialect.HYBRID
-        if method in (Method.BEACON_BLOCKS, Method.RECENT_BEACON_BLOCKS):
-            return self if self is not Dialect.HYBRID else Dialect.V083
-        return self
-
 
 # Handshake order when we dial: the v0.8.4 name first, hello for older peers.
 HANDSHAKE_ORDER = (Dialect.V084, Dialect.V083)
