@@ -31,7 +31,7 @@ from beacon.node.chain_service import ChainService
 from beacon.node.clock import SlotClock
 from beacon.node.options import NodeOptions, OptionsError
 from beacon.node.views import NodeView
-from validator.op_pool import OperationPool
+from beacon.node.persistent_pool import restore_pool
 
 log = logging.getLogger("beacon.node")
 
@@ -70,7 +70,7 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
     chain = ca.open_chain(config, options.datadir, options.genesis_state,
                           state_cache_size=options.state_cache_size)
     metrics = NodeMetrics()
-    pool = OperationPool(config)
+    pool = restore_pool(config, chain)  # the attestations a killed run left
     genesis_time = int(ca.genesis_state(chain).genesis_time)
     clock = SlotClock(genesis_time, config.SECONDS_PER_SLOT, config.SLOTS_PER_EPOCH)
     cs = ChainService(chain, config, metrics, pool)
@@ -135,7 +135,8 @@ async def _start_network(nursery, options, cs, pool, metrics, clock):
 
 
 def _make_validator(options, view, pool, metrics):
-    from validator.client import ValidatorClient, interop_keys
+    from validator.catchup import CatchUpClient as ValidatorClient  # votes missed while down
+    from validator.client import interop_keys
     from validator.slashing_protection import SlashingProtection
 
     protection = SlashingProtection(options.datadir / "slashing_protection")
