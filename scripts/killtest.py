@@ -102,7 +102,8 @@ class Node:
         log.write(f"=== run {run} {time.time():.3f}\n")
         log.flush()
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(["nice", "-n", str(a.nice), *cmd], cwd=a.code, env=env,
+        nice = ["nice", "-n", str(max(0, a.nice - os.nice(0)))]  # absolute, not nested
+        self.proc = subprocess.Popen([*nice, *cmd], cwd=a.code, env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      text=True, bufsize=1)
         self.lines: queue.Queue = queue.Queue()
@@ -280,7 +281,7 @@ def main(argv=None) -> int:
     p.add_argument("--startup-timeout", type=float, default=60)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--code", default=str(ROOT), help="checkout whose node runs (PYTHONPATH)")
-    p.add_argument("--nice", type=int, default=10)
+    p.add_argument("--nice", type=int, default=10, help="niceness of the nodes (absolute)")
     p.add_argument("--out", default=None, help="folder for node.log and summary.json")
     a = p.parse_args(argv)
     seed = a.seed if a.seed is not None else int(time.time())
