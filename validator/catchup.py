@@ -7,7 +7,9 @@ every slot s with
 
     head slot <= s < current slot,  s + SLOTS_PER_EPOCH >= current slot
 
-before its normal duties. Only slots at or after the head block qualify: the head
+after that slot's own duties (a proposal first: a missed block costs more than a late
+vote, and the next block includes these votes). The node cancels a slot's duties after
+two slots; what is left is carried over to the next slot while still includable. Only slots at or after the head block qualify: the head
 state processed to s is then exactly the view the validator would have had at s (no
 block came after it), so the vote is an honest vote for s. A vote at such a slot cannot
 be in any block yet (inclusion needs a block after s), so nothing is duplicated.
@@ -27,31 +29,38 @@ log = logging.getLogger(__name__)
 
 
 class CatchUpClient(ValidatorClient):
-    """A `ValidatorClient` that first makes up for the slots before its first one."""
+    """A `ValidatorClient` that makes up for the slots before its first one."""
 
-    _caught_up = False
+    _missed: list[int] | None = None  # None until the first slot; then what is left
 
     async def on_slot(self, slot: int, mid_slot_deadline: float) -> None:
-        if not self._caught_up:
-            self._caught_up = True
-            try:
-                await self.catch_up(slot)
-            except Exception:  # best effort: never cost the slot's own duties
-                log.exception("catch-up attestations before slot %d failed", slot)
+        if self._missed is None:
+            _, head_slot = self.backend.head()
+            self._missed = list(range(max(head_slot, slot - self.config.SLOTS_PER_EPOCH, 0), slot))
         await super().on_slot(slot, mid_slot_deadline)
+        if self._missed:
+            try:
+                await self.catch_up(slot + 1)
+            except Exception:  # best effort: the next slot's duties still run
+                log.exception("catch-up attestations at slot %d failed", slot)
 
     async def catch_up(self, slot: int) -> int:
-        """Attest for the missed slots before `slot`; returns how many slots had duties."""
+        """Attest for the missed slots that a block at `slot` can still include; returns
+        how many slots had duties."""
         if not self.keys:
             return 0
-        _, head_slot = self.backend.head()
-        first = max(head_slot, slot - self.config.SLOTS_PER_EPOCH, 0)
+        if self._missed is None:
+            _, head_slot = self.backend.head()
+            self._missed = list(range(max(head_slot, slot - self.config.SLOTS_PER_EPOCH, 0), slot))
         done = 0
-        for s in range(first, slot):
-            attesters = self._duties_for(s).attesters_at(s)
-            if attesters:
-                await self._attest(s, attesters)
-                done += 1
+        while self._missed:
+            s = self._missed[0]
+            if s + self.config.SLOTS_PER_EPOCH >= slot:  # still includable at `slot`
+                attesters = self._duties_for(s).attesters_at(s)
+                if attesters:
+                    await self._attest(s, attesters)
+                    done += 1
+            self._missed.pop(0)  # after the votes: a cancelled slot is retried next time
         if done:
-            log.info("caught up attestations for %d missed slots (%d..%d)", done, first, slot - 1)
+            log.info("caught up attestations for %d missed slots before slot %d", done, slot)
         return done

@@ -10,6 +10,7 @@ from ssz.signing import hash_tree_root
 from tests.harness import ChainHarness
 from validator.catchup import CatchUpClient
 from validator.client import interop_keys
+from validator.op_pool import OperationPool
 from validator.slashing_protection import SlashingProtection
 
 
@@ -96,7 +97,7 @@ class FakeBackend:
 def _client(h, backend, tmp_path):
     protection = SlashingProtection(tmp_path / "sp")
     keys = interop_keys(range(64))
-    return CatchUpClient(h.config, keys, backend, protection, pool=None), protection
+    return CatchUpClient(h.config, keys, backend, protection, OperationPool(h.config)), protection
 
 
 def test_catch_up_attests_the_missed_slots_once(harness, two_blocks, tmp_path):
@@ -140,6 +141,23 @@ def test_catch_up_skips_slots_before_the_head(harness, two_blocks, tmp_path):
     backend = FakeBackend(h, h.root(two_blocks[-1]))
     client, protection = _client(h, backend, tmp_path)
     assert trio.run(client.catch_up, 2) == 0  # head at 2: nothing missed
-    assert trio.run(client.catch_up, 20) == 8  # only the last epoch's worth: 12..19
+    client2 = CatchUpClient(h.config, interop_keys(range(64)), backend, protection, pool=None)
+    assert trio.run(client2.catch_up, 20) == 8  # only what a block at 20 includes: 12..19
     assert min(int(a.data.target.epoch) for a in backend.submitted) == 1
+    protection.close()
+
+
+def test_own_slot_first_then_the_missed_ones(harness, two_blocks, tmp_path):
+    h = harness
+    backend = FakeBackend(h, h.root(two_blocks[-1]))
+    client, protection = _client(h, backend, tmp_path)
+
+    async def first_slot():
+        await client.on_slot(6, trio.current_time())  # no block comes: attest at once
+
+    trio.run(first_slot)
+    own_shard = client._duties_for(6).attesters_at(6)[0].shard
+    assert len(backend.submitted) == 5  # slot 6, then 2..5
+    assert int(backend.submitted[0].data.crosslink.shard) == own_shard
+    assert client._missed == []
     protection.close()
