@@ -76,6 +76,23 @@ class PeerManager:
         self.records[peer_id] = rec  # re-inserted last: dict order is recency of use
         return rec
 
+    def disconnected(self, peer_id: str) -> None:
+        """The peer's last connection closed: drop what only a live connection needs.
+
+        A record whose score has decayed to zero carries nothing worth keeping and goes;
+        one with a penalty left keeps its score (so reconnecting does not reset it) but
+        loses the peer's Status, stale now and re-learned by the next handshake. Bans are
+        kept apart and stay.
+        """
+        rec = self.records.get(peer_id)
+        if rec is None:
+            return
+        decayed = rec.score - (trio.current_time() - rec.score_at) * DECAY_PER_SECOND
+        if decayed <= 0:
+            del self.records[peer_id]
+        else:
+            rec.status = None
+
     def report(self, peer_id: str, action: PeerAction, reason: str = "") -> None:
         """Charge `peer_id` for `action`; queue a disconnect when it crosses the threshold."""
         rec = self.record(peer_id)
