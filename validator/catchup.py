@@ -7,12 +7,14 @@ every slot s with
 
     head slot <= s < current slot,  s + SLOTS_PER_EPOCH >= current slot
 
-after that slot's own duties (a proposal first: a missed block costs more than a late
-vote, and the next block includes these votes). The node cancels a slot's duties after
-two slots; what is left is carried over to the next slot while still includable. Only slots at or after the head block qualify: the head
-state processed to s is then exactly the view the validator would have had at s (no
-block came after it), so the vote is an honest vote for s. A vote at such a slot cannot
-be in any block yet (inclusion needs a block after s), so nothing is duplicated.
+on the head as it was at that first slot (`HeadAt`). No block came between that head
+and s, so the head state processed to s is exactly the view the validator would have
+had at s: an honest vote for s. A vote at such a slot cannot be in any block yet
+(inclusion needs a block after s), so nothing is duplicated.
+
+The catch-up runs after the slot's own duties (a missed proposal costs more than a late
+vote; the next block includes these votes). The node cancels a slot's duties after two
+slots; what is left is carried over to the next slot while still includable.
 
 Slashing protection decides per validator, as for any vote: no record for the target
 epoch -> sign and record; the identical data already recorded (killed after signing)
@@ -23,20 +25,55 @@ from __future__ import annotations
 
 import logging
 
+from beacon.state_transition.slot import process_slots
 from validator.client import ValidatorClient
 
 log = logging.getLogger(__name__)
+
+
+class HeadAt:
+    """A `ValidatorBackend` frozen at the head it had when built; votes go through."""
+
+    def __init__(self, config, backend):
+        self.config = config
+        self._backend = backend
+        self._root, self._slot = backend.head()
+        self._state = backend.state_at_slot_on_head(self._slot)  # a copy: ours
+
+    def head(self) -> tuple[bytes, int]:
+        return self._root, self._slot
+
+    def state_at_slot_on_head(self, slot: int):
+        # Slots only move forward here: keep the last state and advance it.
+        if int(self._state.slot) < slot:
+            process_slots(self.config, self._state, slot)
+        return self._state.copy()
+
+    async def submit_attestation(self, attestation) -> None:
+        await self._backend.submit_attestation(attestation)
 
 
 class CatchUpClient(ValidatorClient):
     """A `ValidatorClient` that makes up for the slots before its first one."""
 
     _missed: list[int] | None = None  # None until the first slot; then what is left
+    _late: ValidatorClient | None = None  # signs the missed votes on the frozen head
+
+    def _plan(self, slot: int) -> None:
+        if self._missed is not None:
+            return
+        if not self.keys:
+            self._missed = []
+            return
+        view = HeadAt(self.config, self.backend)
+        head_slot = view.head()[1]
+        self._missed = list(range(max(head_slot, slot - self.config.SLOTS_PER_EPOCH, 0), slot))
+        if self._missed:
+            self._late = ValidatorClient(self.config, list(self.keys.values()), view,
+                                         self.protection, self.pool, self.metrics)
 
     async def on_slot(self, slot: int, mid_slot_deadline: float) -> None:
-        if self._missed is None:
-            _, head_slot = self.backend.head()
-            self._missed = list(range(max(head_slot, slot - self.config.SLOTS_PER_EPOCH, 0), slot))
+        self._plan(slot)
         await super().on_slot(slot, mid_slot_deadline)
         if self._missed:
             try:
@@ -47,18 +84,14 @@ class CatchUpClient(ValidatorClient):
     async def catch_up(self, slot: int) -> int:
         """Attest for the missed slots that a block at `slot` can still include; returns
         how many slots had duties."""
-        if not self.keys:
-            return 0
-        if self._missed is None:
-            _, head_slot = self.backend.head()
-            self._missed = list(range(max(head_slot, slot - self.config.SLOTS_PER_EPOCH, 0), slot))
+        self._plan(slot)
         done = 0
         while self._missed:
             s = self._missed[0]
             if s + self.config.SLOTS_PER_EPOCH >= slot:  # still includable at `slot`
-                attesters = self._duties_for(s).attesters_at(s)
+                attesters = self._late._duties_for(s).attesters_at(s)
                 if attesters:
-                    await self._attest(s, attesters)
+                    await self._late._attest(s, attesters)
                     done += 1
             self._missed.pop(0)  # after the votes: a cancelled slot is retried next time
         if done:

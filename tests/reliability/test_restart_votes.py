@@ -161,3 +161,15 @@ def test_own_slot_first_then_the_missed_ones(harness, two_blocks, tmp_path):
     assert int(backend.submitted[0].data.crosslink.shard) == own_shard
     assert client._missed == []
     protection.close()
+
+
+def test_missed_votes_use_the_head_as_it_was_at_the_start(harness, two_blocks, tmp_path):
+    h = harness
+    old_head = h.root(two_blocks[0])  # slot 1
+    backend = FakeBackend(h, old_head)
+    client, protection = _client(h, backend, tmp_path)
+    client._plan(3)  # back at slot 3: slots 1 and 2 were missed
+    backend.root = h.root(two_blocks[1])  # a newer head (e.g. our own proposal)
+    assert trio.run(client.catch_up, 4) == 2
+    assert {bytes(a.data.beacon_block_root) for a in backend.submitted} == {old_head}
+    protection.close()
