@@ -218,11 +218,13 @@ class Run:
                 self.nodes[p.name].multiaddr(timeout=60)
 
     def deadline(self) -> float:
-        """Seconds since t0 by which the goal must be met: the goal's slot time x 1.5,
-        plus a minute of margin (and the genesis delay)."""
+        """Seconds since t0 by which the goal must be met: 1.5x the earliest slot at which
+        the goal can hold, plus a minute of margin (and the genesis delay). Epoch N is
+        finalized at the earliest at the start of epoch N + 2; counting from N alone left
+        no margin at long slot times (12 s slots: 492 s allowed, 480 s needed)."""
         if self.goal_epoch is None:
             return (self.genesis_time - time.time()) + self.now() + 60
-        epochs = self.goal_epoch + self.sc.extra_epochs
+        epochs = self.goal_epoch + 2 + self.sc.extra_epochs
         return (self.genesis_time - time.time()) + self.now() + epochs * self.spe * self.sps * 1.5 + 60
 
     def goal_met(self) -> bool:
@@ -321,7 +323,8 @@ class Run:
                        "net": self.network.kind if self.network else
                        ("netns" if self.use_netns() else "loopback"),
                        "with": self.opts.with_kind, "ours": self.opts.ours_role,
-                       "genesis_time": self.genesis_time},
+                       "genesis_time": self.genesis_time,
+                       "node_nice": os.environ.get("TESTNET_NODE_NICE") or None},
             "nodes": nodes, "events": self.events_log, "marks": self.marks,
             "extra": self.extra, "series": self.series,
         }
