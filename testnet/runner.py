@@ -218,13 +218,12 @@ class Run:
                 self.nodes[p.name].multiaddr(timeout=60)
 
     def deadline(self) -> float:
-        """Seconds since t0 by which the goal must be met: 1.5x the earliest slot at which
-        the goal can hold, plus a minute of margin (and the genesis delay). Epoch N is
-        finalized at the earliest at the start of epoch N + 2; counting from N alone left
-        no margin at long slot times (12 s slots: 492 s allowed, 480 s needed)."""
+        """Seconds since t0 by which the goal must be met: 1.5x the time to the goal epoch
+        plus the scenario's slack (`extra_epochs`, 2 by default: epoch N is finalized at
+        the earliest when epoch N + 2 starts), a minute of margin, and the genesis delay."""
         if self.goal_epoch is None:
             return (self.genesis_time - time.time()) + self.now() + 60
-        epochs = self.goal_epoch + 2 + self.sc.extra_epochs
+        epochs = self.goal_epoch + self.sc.extra_epochs
         return (self.genesis_time - time.time()) + self.now() + epochs * self.spe * self.sps * 1.5 + 60
 
     def goal_met(self) -> bool:
