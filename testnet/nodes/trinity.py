@@ -6,6 +6,8 @@ Built by `interop/build-peers.sh` into `.peers/`. Observed through its JSON-RPC 
     Node listening: /ip4/127.0.0.1/tcp/PORT/p2p/16Uiu2...                 -> multiaddr
     status at slot S in epoch E: ... finalized_checkpoint E, 0xabcd..ef01  -> finalized
     ... current_justified_checkpoint E, 0x....                            -> justified
+    Handshake from|to [peer=]ID is finished. Added to the `handshake_peers`  -> peers
+    Disconnect from ID                                                    -> peers
 
 Trinity binds 127.0.0.1 only (hard-coded), so it cannot live in a network namespace;
 its validators are limited to the 16 interop keys it ships (indices 0..15). It runs
@@ -28,6 +30,8 @@ _LISTENING = re.compile(rb"Node listening: (/ip4/\S+/p2p/\w+)")
 _FINALIZED = re.compile(rb"finalized_checkpoint (\d+), ")
 _JUSTIFIED = re.compile(rb"current_justified_checkpoint (\d+), ")
 _IMPORTED = re.compile(rb"Successfully imported block")
+_HANDSHAKE = re.compile(rb"Handshake (?:from |to peer=)(\w+) is finished")
+_DISCONNECT = re.compile(rb"Disconnect from (\w+)")
 
 
 class TrinityNode(Node):
@@ -43,6 +47,7 @@ class TrinityNode(Node):
         self.justified = 0
         self.finalized = 0
         self.heads: dict[str, tuple[int, str]] = {}     # block root -> (slot, state root)
+        self.peers: set[str] = set()                    # handshaken peer ids
 
     def start(self, validators: range, peers: list[str]) -> None:
         if not BIN.exists():
@@ -70,6 +75,12 @@ class TrinityNode(Node):
             m = _JUSTIFIED.search(line)
             if m:
                 self.justified = max(self.justified, int(m[1]))
+            m = _HANDSHAKE.search(line)
+            if m:
+                self.peers.add(m[1].decode())
+            m = _DISCONNECT.search(line)
+            if m:
+                self.peers.discard(m[1].decode())
             if self.maddr is None:
                 m = _LISTENING.search(line)
                 if m:
@@ -104,6 +115,7 @@ class TrinityNode(Node):
             self.heads[s.head_root] = (s.head_slot, _hex(head["state_root"]))
         s.justified_epoch = self.justified
         s.finalized_epoch = self.finalized
+        s.peers = len(self.peers)
         return s
 
     def block_state_roots(self, limit: int = 256) -> dict[str, str] | None:

@@ -32,6 +32,11 @@ TRINITY_LOG = (
     "44 in epoch 5: state_root a4cb..077d, finalized_checkpoint 3, 5803..ad05\x1b[0m\n"
     "   DEBUG  2026-12-01 23:30:44,492             Validator  status at slot 44 in epoch 5:"
     " previous_justified_checkpoint 3, 5803..ad05, current_justified_checkpoint 4, 21a5..efac\n"
+    "   DEBUG  2026-12-02 02:53:25,996                  Node  Handshake from 16Uiu2HAmLnyt is "
+    "finished. Added to the `handshake_peers`\n"
+    "   DEBUG  2026-12-02 02:53:26,996                  Node  Handshake to peer=16Uiu2HAmXyz is "
+    "finished. Added to the `handshake_peers`\n"
+    "   DEBUG  2026-12-02 02:53:27,996                  Node  Disconnect from 16Uiu2HAmXyz\n"
 )
 
 
@@ -68,3 +73,4 @@ def test_trinity_log(tmp_path):
     assert node.multiaddr(timeout=1) == "/ip4/127.0.0.1/tcp/31399/p2p/16Uiu2HAm5nPCg"
     node._follow()
     assert (node.justified, node.finalized) == (4, 3)
+    assert node.peers == {"16Uiu2HAmLnyt"}     # one handshake each way, then one left
