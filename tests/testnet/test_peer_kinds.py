@@ -2,9 +2,12 @@
 peers' own log lines (formats copied from runs of Lodestar a740650 and Trinity 019f8ea)."""
 from pathlib import Path
 
+import yaml
+
 from testnet.nodes.base import NodeNet, RunContext
 from testnet.nodes.lodestar import LodestarNode, LogFollower
 from testnet.nodes.trinity import TrinityNode
+from validator.keys import interop_privkey, interop_pubkey
 
 ROOT_A = "6d3cfbf8a7bc829a80ebdd2009c0aa2ea1c8378360291b73b29600de6082087b"
 ROOT_B = "26c7575b0bb76e99f5b6bc016103ff3a55ec500632d35db7068127647a940f95"
@@ -74,3 +77,13 @@ def test_trinity_log(tmp_path):
     node._follow()
     assert (node.justified, node.finalized) == (4, 3)
     assert node.peers == {"16Uiu2HAmLnyt"}     # one handshake each way, then one left
+
+
+def test_trinity_gets_any_key_range_in_its_own_format(tmp_path):
+    # Trinity's --validators knows only its 16 shipped keys; we hand it a key file in
+    # the format of its shipped one (0x-hex privkey and pubkey per entry).
+    node = _node(TrinityNode, tmp_path)
+    node.datadir.mkdir(parents=True)
+    entries = yaml.safe_load(node._write_keys(range(14, 20)).read_text())
+    assert [e["privkey"] for e in entries] == [interop_privkey(i) for i in range(14, 20)]
+    assert entries[-1]["pubkey"] == int.from_bytes(interop_pubkey(19), "big")
