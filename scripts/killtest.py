@@ -278,7 +278,8 @@ def main(argv=None) -> int:
                    help="bound of each finality wait, in epochs")
     p.add_argument("--tail-epochs", type=int, default=3,
                    help="interval mode: run this long after the last restart")
-    p.add_argument("--startup-timeout", type=float, default=60)
+    p.add_argument("--startup-timeout", type=float, default=120,
+                   help="bound on a start (store open, API answering), seconds")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--code", default=str(ROOT), help="checkout whose node runs (PYTHONPATH)")
     p.add_argument("--nice", type=int, default=10, help="niceness of the nodes (absolute)")

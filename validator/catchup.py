@@ -72,14 +72,19 @@ class CatchUpClient(ValidatorClient):
             self._late = ValidatorClient(self.config, list(self.keys.values()), view,
                                          self.protection, self.pool, self.metrics)
 
+    _running = False  # the node runs slots' duties concurrently: one catch-up at a time
+
     async def on_slot(self, slot: int, mid_slot_deadline: float) -> None:
         self._plan(slot)
         await super().on_slot(slot, mid_slot_deadline)
-        if self._missed:
+        if self._missed and not self._running:
+            self._running = True
             try:
                 await self.catch_up(slot + 1)
             except Exception:  # best effort: the next slot's duties still run
                 log.exception("catch-up attestations at slot %d failed", slot)
+            finally:
+                self._running = False
 
     async def catch_up(self, slot: int) -> int:
         """Attest for the missed slots that a block at `slot` can still include; returns
