@@ -1,0 +1,47 @@
+"""Whether a voluntary exit or a slashing applies to a state: the spec's own processing
+on a copy (with signatures), so "valid" means exactly "a block on this state could
+include it".
+
+Spec: https://github.com/ethereum/eth2.0-specs/blob/v0.8.4/specs/core/0_beacon-chain.md#operations
+"""
+from __future__ import annotations
+
+from beacon.config import Config
+from beacon.state_transition.block.operations.attester_slashing import process_attester_slashing
+from beacon.state_transition.block.operations.proposer_slashing import process_proposer_slashing
+from beacon.state_transition.block.operations.voluntary_exit import process_voluntary_exit
+from beacon.state_transition.signatures import Signatures
+
+# kind -> (spec processing, OperationPool method, gossip type name)
+KINDS = {
+    "voluntary_exit": (process_voluntary_exit, "add_voluntary_exit", "VoluntaryExit"),
+    "proposer_slashing": (process_proposer_slashing, "add_proposer_slashing", "ProposerSlashing"),
+    "attester_slashing": (process_attester_slashing, "add_attester_slashing", "AttesterSlashing"),
+}
+
+
+class OperationRejected(Exception):
+    """The operation does not apply to the state; `reason` is the spec rule that failed."""
+
+    def __init__(self, kind: str, reason: str):
+        super().__init__(f"invalid {kind}: {reason}")
+        self.kind = kind
+        self.reason = reason
+
+
+def check_operation(config: Config, state, kind: str, op) -> None:
+    """Apply `op` to a copy of `state` with signatures verified.
+
+    Raises:
+        OperationRejected: any failed condition (the reason is the spec's, e.g.
+            "validator has not been active long enough" or "invalid exit signature").
+    """
+    process = KINDS[kind][0]
+    try:
+        process(config, state.copy(), op, Signatures.VERIFY)
+    except Exception as e:  # typed BlockProcessingError, or a helper's IndexError
+        raise OperationRejected(kind, getattr(e, "reason", None) or f"{type(e).__name__}: {e}") from None
+
+
+def add_to_pool(pool, kind: str, op) -> None:
+    getattr(pool, KINDS[kind][1])(op)
