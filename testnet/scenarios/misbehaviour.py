@@ -64,6 +64,11 @@ def _all_applied(run, indices) -> bool:
         if got and all(v["slashed"] and v["exit_epoch"] != FAR_FUTURE for v in got.values()):
             seen[name] = {"t": round(run.now(), 1), "epoch": round(run.epoch_now(), 2)}
             run.log(f"{name}: validators {list(indices)} slashed and exiting in its head state")
+            # The including blocks are near the head now: look them up before they age.
+            found = run.extra.setdefault("included_in", [])
+            for b in _inclusions(run, name, limit=24):
+                if b not in found:
+                    found.append(b)
     return len(seen) == len(run.nodes)
 
 
@@ -72,12 +77,12 @@ def _finalized(run) -> bool:
         s is not None and (s.finalized_epoch or -1) >= run.goal_epoch for s in run.last.values())
 
 
-def _inclusions(run, node_name: str, want) -> list[dict]:
-    """Canonical blocks (head back to genesis, at most 64) holding slashings: slot,
-    proposer, and how many of each kind."""
+def _inclusions(run, node_name: str, limit: int = 24) -> list[dict]:
+    """Canonical blocks (head back, at most `limit`) holding slashings: slot, proposer,
+    and how many of each kind."""
     node = run.nodes[node_name]
     out, root = [], "head"
-    for _ in range(64):
+    for _ in range(limit):
         b = node.get(f"/eth/v1/beacon/blocks/{root}")
         if not b:
             break
@@ -141,7 +146,6 @@ def _ops_checks(run) -> list[str]:
     run.extra["validators_at_end"] = {
         n: _validators(node, [PROPOSER_SLASHED, ATTESTER_SLASHED, EXIT_INDEX])
         for n, node in run.nodes.items()}
-    run.extra["included_in"] = _inclusions(run, "B", None)
     if len(run.extra.get("applied_at", {})) != len(run.nodes):
         out.append("not every node's head state shows both slashings applied")
     return out
@@ -156,8 +160,7 @@ def _double_checks(run) -> list[str]:
     out = []
     run.extra["validators_at_end"] = {n: _validators(node, list(OFFENDER_VALIDATORS))
                                       for n, node in run.nodes.items()}
-    inc = _inclusions(run, "A-0", None)
-    run.extra["included_in"] = inc
+    inc = run.extra.get("included_in", [])
     honest = [b for b in inc if b["proposer"] is not None and b["proposer"] not in OFFENDER_VALIDATORS]
     if not honest:
         out.append("no block by an honest proposer included a slashing of the offender")

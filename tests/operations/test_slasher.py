@@ -155,3 +155,23 @@ def test_exit_applies_once_the_validator_is_old_enough(genesis16):
         aged, pre, parent_root=_genesis_root(genesis16), slot=1, randao_reveal=bytes(96),
         operations=pool.block_operations(pre))
     assert int(post.validators[5].exit_epoch) != C.FAR_FUTURE_EPOCH
+
+
+def test_block_operations_keep_only_what_applies_together(genesis16):
+    """A stale attester slashing (its validator already slashed by a proposer slashing
+    in the same block) must not make the block invalid, nor take the one attester
+    slashing slot (MAX_ATTESTER_SLASHINGS = 1) from a good one behind it."""
+    from validator.evidence import proposer_slashing
+    pool = OperationPool(C)
+    pool.add_proposer_slashing(proposer_slashing(C, genesis16, 4, slot=0))
+    pool.add_attester_slashing(attester_slashing(C, genesis16, [4], target_epoch=0))
+    good = attester_slashing(C, genesis16, [9, 11], target_epoch=0)
+    pool.add_attester_slashing(good)
+    pre = production.state_at_slot(C, genesis16, 1)
+    ops = pool.block_operations(pre)
+    assert len(ops["proposer_slashings"]) == 1
+    assert [hash_tree_root(o) for o in ops["attester_slashings"]] == [hash_tree_root(good)]
+    _, post = production.build_block_and_state(
+        C, pre, parent_root=_genesis_root(genesis16), slot=1, randao_reveal=bytes(96),
+        operations=ops)
+    assert all(post.validators[i].slashed for i in (4, 9, 11))
