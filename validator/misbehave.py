@@ -26,6 +26,7 @@ import logging
 import trio
 
 from beacon import bls
+from beacon.state_transition import StateTransitionError
 from beacon.state_transition import helpers as h
 from ssz.signing import hash_tree_root
 from validator import production
@@ -109,10 +110,14 @@ class MisbehavingClient(ValidatorClient):
     async def _propose_conflicting(self, slot, key, parent_root, state) -> None:
         c = self.config
         from validator.eth1_mock import mock_eth1_data
-        block = production.build_block(
-            c, state, parent_root=parent_root, slot=slot, graffiti=CONFLICT_GRAFFITI,
-            randao_reveal=production.randao_reveal(c, state, slot, key.privkey),
-            eth1_data=mock_eth1_data(c, state, slot // c.SLOTS_PER_EPOCH))
+        try:
+            block = production.build_block(
+                c, state, parent_root=parent_root, slot=slot, graffiti=CONFLICT_GRAFFITI,
+                randao_reveal=production.randao_reveal(c, state, slot, key.privkey),
+                eth1_data=mock_eth1_data(c, state, slot // c.SLOTS_PER_EPOCH))
+        except StateTransitionError as e:   # e.g. this proposer is slashed by now
+            log.info("no second block at slot %d: %s", slot, e)
+            return
         production.sign_block(c, state, block, key.privkey)   # no slashing protection
         log.warning("MISBEHAVING: second block at slot %d by validator %d", slot, key.index)
         self.conflicts_sent["block"] += 1
