@@ -79,19 +79,16 @@ class PeerManager:
     def disconnected(self, peer_id: str) -> None:
         """The peer's last connection closed: drop what only a live connection needs.
 
-        A record whose score has decayed to zero carries nothing worth keeping and goes;
-        one with a penalty left keeps its score (so reconnecting does not reset it) but
-        loses the peer's Status, stale now and re-learned by the next handshake. Bans are
-        kept apart and stay.
+        A record whose score has decayed to zero carries nothing worth keeping and goes.
+        One with a penalty left stays whole (score, so reconnecting does not reset it, and
+        the Status that got it penalised); such records are few and capped by
+        `max_records`. Bans are kept apart and stay.
         """
         rec = self.records.get(peer_id)
         if rec is None:
             return
-        decayed = rec.score - (trio.current_time() - rec.score_at) * DECAY_PER_SECOND
-        if decayed <= 0:
+        if rec.score - (trio.current_time() - rec.score_at) * DECAY_PER_SECOND <= 0:
             del self.records[peer_id]
-        else:
-            rec.status = None
 
     def report(self, peer_id: str, action: PeerAction, reason: str = "") -> None:
         """Charge `peer_id` for `action`; queue a disconnect when it crosses the threshold."""
