@@ -64,9 +64,6 @@ class Batch:
         self._wb.delete(S.summary_key(root))
         self._wb.delete(S.state_key(root))
 
-    def delete_state(self, root: bytes) -> None:
-        self._wb.delete(S.state_key(root))
-
 
 class ChainDB:
     """One open database directory.

@@ -10,7 +10,7 @@ from ssz.signing import signing_root
 from validator import production
 from validator.client import ValidatorClient, interop_keys
 from validator.keys import interop_privkey
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 from validator.slashing_protection import SlashingProtection
 
 C = minimal
@@ -31,8 +31,11 @@ class FakeNode:
             self.heads.pop(0)
         return root, 0
 
-    def state_at_slot_on_head(self, slot):
+    async def state_at_slot_on_head(self, slot):
         return production.state_at_slot(C, self.genesis, slot)
+
+    async def compute(self, fn, *args):
+        return fn(*args)
 
     async def wait_for_block_at(self, slot):
         pass
@@ -122,7 +125,7 @@ def test_duties_follow_a_reorg_of_the_block_they_depend_on(tmp_path, genesis16, 
     class ReorgNode(FakeNode):
         dependent = None
 
-        def state_at_slot_on_head(self, slot):
+        async def state_at_slot_on_head(self, slot):
             state = production.state_at_slot(C, self.genesis, slot)
             if self.dependent is not None:
                 state.block_roots[C.SLOTS_PER_EPOCH - 1] = self.dependent
@@ -132,10 +135,13 @@ def test_duties_follow_a_reorg_of_the_block_they_depend_on(tmp_path, genesis16, 
     sp = SlashingProtection(tmp_path / "sp")
     client = ValidatorClient(C, interop_keys(range(16)), node, sp, OperationPool(C))
     e1 = C.SLOTS_PER_EPOCH
-    client._duties_for(e1 + 1)
-    client._duties_for(e1 + 2)
-    assert len(calls) == 1
-    node.dependent = b"\x42" * 32
-    client._duties_for(e1 + 3)
-    assert len(calls) == 2
+
+    async def duties():
+        await client._duties_for(e1 + 1)
+        await client._duties_for(e1 + 2)
+        assert len(calls) == 1
+        node.dependent = b"\x42" * 32
+        await client._duties_for(e1 + 3)
+        assert len(calls) == 2
+    trio.run(duties)
     sp.close()
