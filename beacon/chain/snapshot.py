@@ -98,13 +98,15 @@ class SnapshotMaker:
         for i, root in enumerate(proto.roots):
             parent = proto.parents[i]
             blocks[root] = (proto.roots[parent] if parent >= 0 else bytes(32), proto.slots[i])
+        states = dict(chain.regen._hot)
+        states[head] = head_state  # a head read from disk is not in the hot cache
         self.version += 1
         return ChainSnapshot(
             version=self.version, head_root=head, head_slot=int(chain.head_slot),
             justified=(int(chain.justified_checkpoint.epoch), bytes(chain.justified_checkpoint.root)),
             finalized=(int(chain.finalized_checkpoint.epoch), bytes(chain.finalized_checkpoint.root)),
             head_state=head_state,
-            states=MappingProxyType(dict(chain.regen._hot)),
+            states=MappingProxyType(states),
             blocks=MappingProxyType(blocks),
             epochs=MappingProxyType(self._epoch_facts(head, head_state)))
 
