@@ -9,8 +9,9 @@ Data flow per slot (driven by the node's slot clock):
 The client reads the chain through `ValidatorBackend` and hands its blocks and
 attestations back through it; the node imports them locally and publishes them on
 gossip. It never mutates chain state: it works on copies. Its CPU work (duties, block
-building, signing, the slashing-protection database) runs through `backend.compute`,
-which the node sends to the chain's worker thread, off the event loop.
+building, signing, the slashing-protection database) runs through
+`backend.on_head_state`, one call per duty, which the node runs in the chain's worker
+thread, off the event loop, on the head state advanced to the duty's slot.
 """
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ class ValidatorBackend(Protocol):
     """The node as seen by the validator client."""
 
     def head(self) -> tuple[bytes, int]: ...  # (root, slot)
-    async def state_at_slot_on_head(self, slot: int): ...  # copy of head state processed to slot
-    async def compute(self, fn, *args): ...  # fn(*args), off the event loop
+    def dependent_root(self, epoch: int) -> bytes: ...  # last block before the epoch, head's chain
+    # fn(copy of the head state processed to `slot`, *args), off the event loop
+    async def on_head_state(self, slot: int, fn, *args): ...
     async def wait_for_block_at(self, slot: int) -> None: ...  # returns when head.slot >= slot
     async def submit_block(self, block) -> None: ...
     async def submit_attestation(self, attestation) -> None: ...
@@ -85,12 +87,11 @@ class ValidatorClient:
         c = self.config
         epoch = slot // c.SLOTS_PER_EPOCH
         start = epoch * c.SLOTS_PER_EPOCH
-        state = await self.backend.state_at_slot_on_head(max(start, slot))
-        dependent = (bytes(state.block_roots[(start - 1) % c.SLOTS_PER_HISTORICAL_ROOT])
-                     if 0 < start <= int(state.slot) else b"")
+        dependent = self.backend.dependent_root(epoch)
         if self.duties is None or self.duties.epoch != epoch or self._dependent != dependent:
-            self.duties = await self.backend.compute(compute_epoch_duties, c, state,
-                                                     set(self.keys))
+            ours = set(self.keys)
+            self.duties = await self.backend.on_head_state(
+                max(start, slot), lambda state: compute_epoch_duties(c, state, ours))
             self._dependent = dependent
             log.debug("epoch %d duties: proposers %s, attesters %d", epoch,
                       self.duties.proposers, len(self.duties.attesters))
@@ -115,15 +116,14 @@ class ValidatorClient:
     # --- proposing -------------------------------------------------------------
     async def _propose(self, slot: int, key: Key) -> None:
         parent_root, _ = self.backend.head()
-        state = await self.backend.state_at_slot_on_head(slot)
-        block = await self.backend.compute(self._build_block, slot, key, parent_root, state)
+        block = await self.backend.on_head_state(slot, self._build_block, slot, key, parent_root)
         if block is None:
             return
         await self.backend.submit_block(block)
         if self.metrics:
             self.metrics.validator_blocks_proposed_total.inc()
 
-    def _build_block(self, slot: int, key: Key, parent_root: bytes, state):
+    def _build_block(self, state, slot: int, key: Key, parent_root: bytes):
         """Off the event loop: build, protect and sign; None when protection refuses."""
         c = self.config
         epoch = slot // c.SLOTS_PER_EPOCH
@@ -153,9 +153,8 @@ class ValidatorClient:
     # --- attesting -------------------------------------------------------------
     async def _attest(self, slot: int, duties) -> None:
         head_root, _ = self.backend.head()
-        state = await self.backend.state_at_slot_on_head(slot)
-        signed = await self.backend.compute(self._build_attestations, slot, duties, head_root,
-                                            state)
+        signed = await self.backend.on_head_state(slot, self._build_attestations, slot, duties,
+                                                  head_root)
         for att, signers in signed:
             # Not into the pool here: the node imports it (no second signature check)
             # and the chain pools it then, once.
@@ -163,7 +162,7 @@ class ValidatorClient:
             if self.metrics:
                 self.metrics.validator_attestations_published_total.inc(signers)
 
-    def _build_attestations(self, slot: int, duties, head_root: bytes, state) -> list:
+    def _build_attestations(self, state, slot: int, duties, head_root: bytes) -> list:
         """Off the event loop: one aggregate per shard of our validators' signed votes
         (slashing protection first), as (attestation, number of signers)."""
         c = self.config

@@ -149,7 +149,7 @@ class ChainService:
         async with self._import_recv:
             self.anchor_state = await self._in_thread(self.chain.regen.state_of_block,
                                                       self.anchor_root)
-            self._publish(_Published(await self._in_thread(self._maker.take)))
+            self._publish(_Published(await self._in_thread(self._maker.take, True)))
             task_status.started()
             async for req in self._import_recv:
                 error = await req.apply(self)
@@ -179,13 +179,13 @@ class ChainService:
             self._published.set()
             self._published = trio.Event()
 
-    def _take(self, old_head: bytes) -> _Published:
+    def _take(self, old_head: bytes, advance: bool = False) -> _Published:
         """Worker thread: the new snapshot, and whether the head left its old branch."""
         proto = self.chain.fork_choice.proto
         new_head = bytes(self.chain.head_root)
         reorg = (new_head != old_head and new_head in proto
                  and not any(proto.roots[i] == old_head for i in proto.iter_ancestors(new_head)))
-        return _Published(self._maker.take(), reorg)
+        return _Published(self._maker.take(advance), reorg)
 
     # --- public API for other services -----------------------------------------
     async def _submit(self, req: _Request) -> ChainError | None:
@@ -332,7 +332,7 @@ class ChainService:
                 continue
             if self.pool is not None:
                 self.pool.add_attestation(req.attestation)
-        return self._take(old_head), errors
+        return self._take(old_head, advance=True), errors
 
     async def _tick(self) -> None:
         self._tick_pending = False

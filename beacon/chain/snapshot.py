@@ -16,8 +16,9 @@ Invariants (what makes sharing across threads safe):
 `EpochFacts` is what gossip validation needs and may not compute itself (committee
 and proposer helpers keep process-wide caches that only the chain thread may touch):
 proposers by slot, committees by shard, and the signing domains of one epoch, taken
-from the head state advanced to that epoch. Budget: one epoch transition per new
-epoch per head (~10-50 ms at 64 validators), otherwise cached by (head, epoch).
+from the head state (advanced to that epoch for later ones). Budget: exact facts are
+cached by (dependent root, epoch), so once per epoch; advanced ones cost one epoch
+transition (~10-50 ms at 64 validators) per slot tick near an epoch's end, never per import.
 """
 from __future__ import annotations
 
@@ -38,12 +39,20 @@ FACTS_CACHE = 8
 
 @dataclass(frozen=True)
 class EpochFacts:
+    """Exact (`advanced` False): from the head state, for its own or previous epoch; a
+    block or vote on the head's chain that fails against them is invalid. Advanced:
+    from the head state of the last tick pushed through an epoch transition; later
+    blocks of the old epoch can still change the next epoch's balances and so its
+    proposers, so a failure against them proves nothing (gossip then lets the import
+    judge)."""
     epoch: int
     proposers: Mapping[int, int]  # slot -> proposer index (empty before the head's epoch)
     committees: Any  # beacon.state_transition.helpers.EpochCommittees
     proposer_domain: bytes
     attestation_domain: bytes
     state: Any  # the state these facts come from; read for pubkeys, never mutated
+    source_root: bytes  # the head block they were computed from
+    advanced: bool
 
     def pubkey(self, index: int) -> bytes:
         return bytes(self.state.validators[int(index)].pubkey)
@@ -88,9 +97,18 @@ class SnapshotMaker:
         self.chain = chain
         self.version = 0
         self._facts: OrderedDict[tuple[bytes, int], EpochFacts] = OrderedDict()
+        self._advanced: dict[int, EpochFacts] = {}  # epochs after the head's, from the last tick
 
-    def take(self) -> ChainSnapshot:
-        chain, c = self.chain, self.config
+    def take(self, advance: bool = False) -> ChainSnapshot:
+        """The chain as it is now.
+
+        Args:
+            advance: also compute facts for epochs after the head's (an epoch
+                transition on a copy of the head state). The chain task asks for it at
+                slot ticks only; snapshots taken after imports reuse the last advanced
+                facts, so a node importing many blocks pays no epoch transition per block.
+        """
+        chain = self.chain
         head = bytes(chain.head_root)
         head_state = chain.regen.state_of_block(head)
         proto = chain.fork_choice.proto
@@ -108,25 +126,50 @@ class SnapshotMaker:
             head_state=head_state,
             states=MappingProxyType(states),
             blocks=MappingProxyType(blocks),
-            epochs=MappingProxyType(self._epoch_facts(head, head_state)))
+            epochs=MappingProxyType(self._epoch_facts(head, head_state, advance)))
 
-    def _epoch_facts(self, head: bytes, head_state) -> dict[int, EpochFacts]:
+    def _epoch_facts(self, head: bytes, head_state, advance: bool) -> dict[int, EpochFacts]:
+        """Exact facts for the head's previous and own epoch; advanced facts for the
+        epochs up to the next slot's while following (head at most one epoch behind the
+        clock). A syncing node skips the advance: gossip is not what it lives on."""
         c = self.config
-        head_epoch = int(head_state.slot) // c.SLOTS_PER_EPOCH
-        now_slot = max(0, int((self.chain.now() - self.chain.genesis_time) // c.SECONDS_PER_SLOT))
-        last = min((now_slot + 1) // c.SLOTS_PER_EPOCH, head_epoch + MAX_ADVANCE_EPOCHS)
+        spe = c.SLOTS_PER_EPOCH
+        head_epoch = int(head_state.slot) // spe
         out = {}
-        for epoch in range(max(0, head_epoch - 1), max(head_epoch, last) + 1):
-            key = (head, epoch)
+        for epoch in range(max(0, head_epoch - 1), head_epoch + 1):
+            key = (self._dependent_root(head, head_state, epoch), epoch)
             facts = self._facts.get(key)
             if facts is None:
                 facts = self._facts[key] = self._compute(head_state, head_epoch, epoch)
                 while len(self._facts) > FACTS_CACHE:
                     self._facts.popitem(last=False)
             out[epoch] = facts
+        now_slot = max(0, int((self.chain.now() - self.chain.genesis_time) // c.SECONDS_PER_SLOT))
+        last = min((now_slot + 1) // spe, head_epoch + MAX_ADVANCE_EPOCHS)
+        if now_slot // spe - head_epoch > 1:
+            last = head_epoch
+        if advance:
+            self._advanced = {e: self._compute(head_state, head_epoch, e)
+                              for e in range(head_epoch + 1, last + 1)}
+        for epoch, facts in self._advanced.items():
+            if head_epoch < epoch <= last:
+                out[epoch] = facts
         return out
 
+    def _dependent_root(self, head: bytes, head_state, epoch: int) -> bytes:
+        """The last block before `epoch` starts, on the head's chain: it fixes the
+        epoch's seed, active set, balances and start shard, so facts computed for one
+        head serve every later head that shares it (a new block does not recompute)."""
+        c = self.config
+        start = epoch * c.SLOTS_PER_EPOCH
+        if start > int(head_state.slot):
+            return head  # the epoch starts after the head: the head is that block
+        if start == 0:
+            return b"genesis"
+        return bytes(head_state.block_roots[(start - 1) % c.SLOTS_PER_HISTORICAL_ROOT])
+
     def _compute(self, head_state, head_epoch: int, epoch: int) -> EpochFacts:
+        source_root = bytes(self.chain.head_root)
         c = self.config
         state = head_state
         if epoch > head_epoch:
@@ -144,4 +187,4 @@ class SnapshotMaker:
             committees=h.get_epoch_committees(c, state, epoch),
             proposer_domain=h.get_domain(c, state, c.DOMAIN_BEACON_PROPOSER, epoch),
             attestation_domain=h.get_domain(c, state, c.DOMAIN_ATTESTATION, epoch),
-            state=state)
+            state=state, source_root=source_root, advanced=epoch > head_epoch)

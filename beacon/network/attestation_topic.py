@@ -72,6 +72,15 @@ class AttestationTopic:
         if ok is None:
             raise Ignore("signature queue full")
         if not ok:
+            # Committees depend on the target's chain; facts from our head prove a
+            # vote on another branch (or a later epoch) nothing. Let the import judge.
+            if facts.advanced or not self._on_head_chain(snap, bytes(data.target.root)):
+                self.cs.enqueue_attestation(att, "gossip", peer)
+                raise Ignore("signature does not match our head's committee; imported")
             raise Reject("bad attestation signature")
         if not self.cs.enqueue_attestation(att, "gossip", peer, verified=True):
             raise Ignore("import queue full")
+
+    @staticmethod
+    def _on_head_chain(snap, root: bytes) -> bool:
+        return any(r == root for r, _ in snap.ancestors(snap.head_root))

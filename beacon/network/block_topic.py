@@ -10,8 +10,11 @@ in its `EpochFacts`), so the check runs beside an import in progress: the signin
 and the BLS verify go to a worker thread of their own, never the chain's.
 
 When the snapshot has no facts for the block's epoch (a node far behind, or a block
-from before the head's epoch) the block is imported without being forwarded: we cannot
-vouch for it, and the import will judge it.
+from before the head's epoch), or the signature fails against facts that do not come
+from the block's own parent (a fork, or an epoch the head has not reached), the block
+is imported without being forwarded: we cannot vouch for it, and the import judges it
+(charging the sender through the boundary if it is invalid). Only a block on our head
+whose signature fails is rejected here.
 
 DoS: one signing root and one BLS verify per new block root; the seen set remembers
 `SEEN_BLOCKS` roots, so a replayed block costs one hash and a set lookup.
@@ -64,6 +67,12 @@ class BlockTopic:
         if valid is None or root in self.seen or snap.knows_block(root):
             raise Ignore("block already seen")
         if not valid:
+            if facts.advanced or bytes(block.parent_root) != facts.source_root:
+                # Facts from another head may name another proposer: not proof. Let
+                # the import judge; it charges the sender if the block is invalid.
+                self.cs.enqueue_block(block, "gossip", peer)
+                raise Ignore(f"block of slot {slot}: signature does not match the proposer "
+                             "our head names; imported, not forwarded")
             raise Reject(f"block of slot {slot}: bad proposer signature")
         self.seen.add(root)
         if not self.cs.enqueue_block(block, "gossip", peer):

@@ -171,20 +171,31 @@ class NodeView:
         return await self.cs.read(dump)
 
     # --- ValidatorBackend ----------------------------------------------------
-    async def state_at_slot_on_head(self, slot: int):
-        """A copy of the head state processed up to `slot` (advanced once per head and
-        slot, in the chain's worker)."""
+    def dependent_root(self, epoch: int) -> bytes:
+        """The last block before `epoch` starts on the head's chain (what fixes the
+        epoch's shuffling): b"" for epoch 0."""
         snap = self.cs.snapshot
-        cached = self._advanced
-        if cached is None or cached[0] != snap.head_root or cached[1] != slot:
-            state = await self.cs.read(lambda chain: _advanced(snap.head_state, self.config, slot))
-            cached = self._advanced = (snap.head_root, slot, state)
-        return cached[2].copy()
+        start = epoch * self.config.SLOTS_PER_EPOCH
+        if start == 0:
+            return b""
+        if start > snap.head_slot:
+            return snap.head_root
+        return bytes(snap.head_state.block_roots[(start - 1) % self.config.SLOTS_PER_HISTORICAL_ROOT])
 
-    async def compute(self, fn, *args):
-        """Run the validator's CPU work (duties, block building, signing) in the chain's
-        worker: it calls the same committee helpers as the chain, one thread at a time."""
-        return await self.cs.read(lambda chain: fn(*args))
+    async def on_head_state(self, slot: int, fn, *args):
+        """`fn(state, *args)` with a copy of the head state processed to `slot`, in the
+        chain's worker: one trip per duty, and the validator's helpers (committees,
+        proposers, block building) run in the one thread that may use their caches.
+        The advanced state is kept per head and slot, so the duties of a slot share it."""
+        snap = self.cs.snapshot
+
+        def work(chain):
+            cached = self._advanced
+            if cached is None or cached[0] != snap.head_root or cached[1] != slot:
+                cached = self._advanced = (snap.head_root, slot,
+                                           _advanced(snap.head_state, self.config, slot))
+            return fn(cached[2].copy(), *args)
+        return await self.cs.read(work)
 
     async def wait_for_block_at(self, slot: int) -> None:
         await self.cs.wait_for_block_at(slot)

@@ -31,11 +31,16 @@ class FakeNode:
             self.heads.pop(0)
         return root, 0
 
-    async def state_at_slot_on_head(self, slot):
+    def state_at_slot_on_head(self, slot):
         return production.state_at_slot(C, self.genesis, slot)
 
-    async def compute(self, fn, *args):
-        return fn(*args)
+    def dependent_root(self, epoch):
+        start = epoch * C.SLOTS_PER_EPOCH
+        state = self.state_at_slot_on_head(start)
+        return bytes(state.block_roots[(start - 1) % C.SLOTS_PER_HISTORICAL_ROOT]) if start else b""
+
+    async def on_head_state(self, slot, fn, *args):
+        return fn(self.state_at_slot_on_head(slot), *args)
 
     async def wait_for_block_at(self, slot):
         pass
@@ -125,7 +130,7 @@ def test_duties_follow_a_reorg_of_the_block_they_depend_on(tmp_path, genesis16, 
     class ReorgNode(FakeNode):
         dependent = None
 
-        async def state_at_slot_on_head(self, slot):
+        def state_at_slot_on_head(self, slot):
             state = production.state_at_slot(C, self.genesis, slot)
             if self.dependent is not None:
                 state.block_roots[C.SLOTS_PER_EPOCH - 1] = self.dependent
