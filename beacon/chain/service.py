@@ -152,6 +152,7 @@ class ChainService:
             self._publish(_Published(await self._in_thread(self._maker.take, True)))
             task_status.started()
             async for req in self._import_recv:
+                log.debug("chain task: %s from %s", type(req).__name__, req.source)
                 error = await req.apply(self)
                 self._answer(req, error)
 
@@ -166,6 +167,7 @@ class ChainService:
 
     async def _in_thread(self, fn, *args):
         async with self._exclusive:
+            log.debug("worker: %s", getattr(fn, "__name__", fn))
             return await trio.to_thread.run_sync(fn, *args)
 
     def _publish(self, done: _Published) -> None:
