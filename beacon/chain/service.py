@@ -295,17 +295,19 @@ class ChainService:
         await self._release_children(root)
         return None
 
-    def _import_attestation_work(self, att, verified: bool) -> _Published:
+    def _import_attestation_work(self, att, verified: bool) -> _Published | None:
         old_head = bytes(self.chain.head_root)
         self.chain.import_attestation(att, Signatures.SKIP if verified else None)
         if self.pool is not None:
             self.pool.add_attestation(att)
+        if bytes(self.chain.head_root) == old_head:
+            return None  # votes moved, nothing a reader sees did: keep the snapshot
         return self._take(old_head)
 
     async def _import_attestation(self, req: _AttestationImport, retry: bool = False):
         try:
-            self._publish(await self._in_thread(self._import_attestation_work,
-                                                req.attestation, req.verified))
+            done = await self._in_thread(self._import_attestation_work, req.attestation,
+                                         req.verified)
         except UnknownAttestationBlock as e:
             # The voted block is unknown: fetch it; the vote itself is dropped (the
             # block's own attestations and later votes carry the weight).
@@ -319,6 +321,8 @@ class ChainService:
             return e
         except ChainError as e:
             return e
+        if done is not None:
+            self._publish(done)
         return None
 
     def _tick_work(self, now: float, deferred: list) -> tuple[_Published, list]:

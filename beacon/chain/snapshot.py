@@ -149,7 +149,9 @@ class SnapshotMaker:
         if now_slot // spe - head_epoch > 1:
             last = head_epoch
         if advance:
-            self._advanced = {e: self._compute(head_state, head_epoch, e)
+            old = self._advanced
+            self._advanced = {e: old[e] if e in old and old[e].source_root == head
+                              else self._compute(head_state, head_epoch, e)
                               for e in range(head_epoch + 1, last + 1)}
         for epoch, facts in self._advanced.items():
             if head_epoch < epoch <= last:

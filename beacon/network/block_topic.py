@@ -67,7 +67,10 @@ class BlockTopic:
         if valid is None or root in self.seen or snap.knows_block(root):
             raise Ignore("block already seen")
         if not valid:
-            if facts.advanced or bytes(block.parent_root) != facts.source_root:
+            parent = bytes(block.parent_root)
+            exact = (parent == facts.source_root if facts.advanced
+                     else parent == snap.head_root)  # exact facts hold on the head's chain
+            if not exact:
                 # Facts from another head may name another proposer: not proof. Let
                 # the import judge; it charges the sender if the block is invalid.
                 self.cs.enqueue_block(block, "gossip", peer)
