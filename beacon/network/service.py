@@ -26,7 +26,7 @@ from beacon.network.sync import SyncService
 from beacon.network.topics import GossipBoundary, register
 from beacon.types import get_types
 from p2p.errors import P2PError
-from p2p.gossip import GossipTooLarge, Topic
+from p2p.gossip import Topic
 from p2p.host import HostConfig
 from p2p.identity import load_or_create
 from p2p.service import P2PConfig, P2PService
@@ -67,8 +67,10 @@ class Network:
         """Publish under every name of `topic`; a failure loses this message only."""
         try:
             await self.svc.publish(topic, value)
-        except (P2PError, GossipTooLarge) as e:
-            log.warning("publishing on %s failed: %s", topic.topic_id, e)
+        except Exception as e:  # noqa: BLE001 - py-libp2p's pubsub.publish raises its own
+            # untranslated errors (no peers, closed streams); any of them loses this one
+            # message, which is already imported here, and must not cost the caller's duty.
+            log.warning("publishing on %s failed: %s: %s", topic.topic_id, type(e).__name__, e)
             return
         if self.metrics:
             self.metrics.gossip_messages_published_total.inc(topic=topic.topic_id)
