@@ -2,7 +2,8 @@
 
     attestation ─> target epoch is the current or the previous one (clock)
                 ─> voted block known (fork choice, or a block we just let through)
-                   else QUEUE: fetch the block by root from the sender
+                   else QUEUE: not forwarded; the vote is queued to the chain behind
+                   the block's import (the chain fetches the block if it never comes)
                 ─> committee of (target epoch, shard) from the snapshot's EpochFacts:
                    bitfield length, at least one bit, no custody bit (phase 0)
                 ─> aggregate signature (SignatureBatch, worker threads)
@@ -45,8 +46,11 @@ class AttestationTopic:
             raise Ignore(f"target epoch {target} is neither the current nor the previous")
         voted = bytes(data.beacon_block_root)
         if not snap.knows_block(voted) and voted not in self.blocks.seen:
-            self.cs.request_lookup(voted, peer)
-            raise Queue(f"voted block 0x{voted.hex()[:12]} unknown: fetching it")
+            # Often the voted block is still in the chain's import queue (ours, or one
+            # that came without forwarding): queue the vote behind it, unverified; the
+            # chain checks it then, or fetches the block by root if it never came.
+            self.cs.enqueue_attestation(att, "gossip", peer)
+            raise Queue(f"voted block 0x{voted.hex()[:12]} not imported yet: vote queued")
         facts = snap.facts(target)
         if facts is None:
             self.cs.enqueue_attestation(att, "gossip", peer)

@@ -94,7 +94,8 @@ def test_attestation_checks_batching_and_queue(tmp_path, genesis16):
         unknown.data.beacon_block_root = b"\x07" * 32
         with pytest.raises(Queue):
             await atts.validate(unknown, "peerQ")
-        lookup = cs.lookup_recv.receive_nowait()
+        with trio.fail_after(10):  # the chain found the block unknown and asks for it
+            lookup = await cs.lookup_recv.receive()
         assert (lookup.root, lookup.peer) == (b"\x07" * 32, "peerQ")
         old = votes[0].copy()
         old.data.target.epoch = 5
