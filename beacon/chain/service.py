@@ -162,8 +162,11 @@ class ChainService:
                 req.reply.send_nowait(error)
             except (trio.WouldBlock, trio.BrokenResourceError):
                 pass  # the requester gave up (cancelled); nothing to tell
-        elif error is not None and self.feedback is not None:
-            self.feedback(error, req.peer)
+        elif error is not None:
+            if req.peer is None:  # our own, queued without waiting: only a log can tell
+                log.warning("our own %s was not imported: %s", type(req).__name__, error)
+            elif self.feedback is not None:
+                self.feedback(error, req.peer)
 
     async def _in_thread(self, fn, *args):
         async with self._exclusive:

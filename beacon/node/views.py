@@ -209,9 +209,12 @@ class NodeView:
             await self.network.publish(Topic.BEACON_BLOCK, block)
 
     async def submit_attestation(self, attestation) -> None:
-        # We signed it: imported (and pooled) without a second signature check.
-        error = await self.cs.import_attestation(attestation, "local", verified=True)
-        if error is not None:
-            log.warning("our own attestation was not imported: %s", error)
+        # We signed it: imported (and pooled) without a second signature check. The
+        # duty does not wait for the import (the chain may be busy with a block); the
+        # vote goes out on gossip now. Only a full queue makes it wait its turn.
+        if not self.cs.enqueue_attestation(attestation, "local", verified=True):
+            error = await self.cs.import_attestation(attestation, "local", verified=True)
+            if error is not None:
+                log.warning("our own attestation was not imported: %s", error)
         if self.network is not None:
             await self.network.publish(Topic.BEACON_ATTESTATION, attestation)
