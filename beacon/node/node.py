@@ -34,6 +34,7 @@ from beacon.node.chain_open import ChainOpenError, open_chain
 from beacon.node.clock import SlotClock
 from beacon.node.options import NodeOptions, OptionsError
 from beacon.node.views import NodeView
+from beacon.operations.slasher import Slasher
 
 log = logging.getLogger("beacon.node")
 
@@ -78,6 +79,10 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
                        state_cache_size=options.state_cache_size)
     metrics = NodeMetrics()
     pool = OperationPool(config)
+    # The chain calls its observer inside its worker thread, after each verified block
+    # and vote: the slasher reads the head state and pools slashings there, so the op
+    # pool keeps one writer (that worker).
+    chain.observer = Slasher(config, pool, chain.head_state)
     clock = SlotClock(int(chain.genesis_time), config.SECONDS_PER_SLOT, config.SLOTS_PER_EPOCH)
     cs = ChainService(chain, config, metrics, pool)
     protection = network = None
@@ -125,12 +130,13 @@ def _check_validator_indices(options, snapshot) -> None:
 
 
 def _make_validator(options, view, pool, metrics):
-    from validator.client import ValidatorClient, interop_keys
+    from validator.client import interop_keys
+    from validator.misbehave import make_client
     from validator.slashing_protection import SlashingProtection
 
     protection = SlashingProtection(options.datadir / "slashing_protection")
     keys = interop_keys(options.validator_indices)
-    return ValidatorClient(options.config, keys, view, protection, pool, metrics), protection
+    return make_client(options, keys, view, protection, pool, metrics), protection
 
 
 def _banner(options, view, http_port, metrics_port) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 
 from beacon.chain.errors import StateUnavailable
+from beacon.operations.submit import check_and_pool, pooled_operations, publish_operation
 from beacon.state_transition.helpers import get_beacon_proposer_index
 from beacon.state_transition.slot import process_slots
 from beacon.types import get_types
@@ -169,6 +170,21 @@ class NodeView:
                     "finalized": (int(fc.finalized.epoch), bytes(fc.finalized.root)),
                     "nodes": nodes}
         return await self.cs.read(dump)
+
+    async def submit_operation(self, kind: str, op) -> None:
+        """beacon/operations/submit.py: checked on the head state and pooled in the
+        chain's worker (a state transition; the pool's one writer), then published.
+
+        Raises:
+            OperationRejected: it does not apply to the head state.
+        """
+        await self.cs.read(lambda chain: check_and_pool(self.config, chain.head_state(),
+                                                        self.cs.pool, kind, op))
+        if self.network is not None:
+            await publish_operation(self.network, kind, op)
+
+    def pooled_operations(self, kind: str) -> list:
+        return pooled_operations(self.cs.pool, kind)
 
     # --- ValidatorBackend ----------------------------------------------------
     def dependent_root(self, epoch: int) -> bytes:
