@@ -8,9 +8,10 @@ behind it would be up to 2 s late.
 
 Thresholds: the typical (median) tick lateness and answer latency during the import
 exceed those measured just before it, without the import, by less than 100 ms; and none
-waits for the import (each under 1 s, half of it). The maximum is not held to 100 ms:
+waits for the import (each under 1.5 s of its 2 s). The maximum is not held to 100 ms:
 on a machine shared with other jobs (load 8 on 2 cores while this was written) the same
-measurement without any import already peaks at 60-160 ms.
+measurement without any import already peaks at 60-160 ms, and a full garbage
+collection in either thread stops both (one answer took 0.95 s in ~10 runs).
 """
 import statistics
 import sys
@@ -94,4 +95,4 @@ def test_slot_ticks_and_http_answers_are_not_delayed_by_a_slow_import(tmp_path, 
     assert len(during_ticks) >= 5 and len(during_http) >= 10  # measured while it ran
     for values, base in ((during_ticks, base_ticks), (during_http, base_http)):
         assert statistics.median(values) < statistics.median(base) + LIMIT, (values, base)
-        assert max(values) < IMPORT_SECONDS / 2, values
+        assert max(values) < IMPORT_SECONDS * 0.75, values
