@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPEC_TESTS_DIR ?= ../shared/spec-tests/v0.8.4/tests
 export SPEC_TESTS_DIR
 
-.PHONY: install fuzz test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check testnet testnet-full clean
+.PHONY: install fuzz killtest soak test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check testnet testnet-full clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh
@@ -32,6 +32,27 @@ fuzz: $(FUZZ_STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider
+
+# Kill loop (scripts/killtest.py): a node with 64 validators SIGKILLed and restarted KILLS
+# times in import, epoch transition, a LevelDB batch, signing or start-up; store, head and
+# finality checked after restarts, double-sign audit at the end. Report in KILLTEST_OUT.
+KILLS ?= 100
+KILLTEST_OUT ?= killtest-report
+killtest: $(STAMP)
+	nice -n 10 $(BIN)/python scripts/killtest.py --kills $(KILLS) --out $(KILLTEST_OUT)
+
+# Soak (scripts/soak.py): two nodes (A with 64 validators, B following) at 1 s slots for
+# EPOCHS epochs; fails on RSS growth > 1 MB/100 epochs after warm-up or any FD growth.
+# soak.csv and soak.png (matplotlib: the `soak` extra) in SOAK_OUT.
+EPOCHS ?= 1000
+SOAK_OUT ?= soak-report
+SOAK_STAMP := $(VENV)/.soak-installed
+$(SOAK_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install -q -e '.[soak]'
+	touch $(SOAK_STAMP)
+
+soak: $(SOAK_STAMP)
+	nice -n 10 $(BIN)/python scripts/soak.py --epochs $(EPOCHS) --out $(SOAK_OUT)
 
 spec-tests: $(STAMP)
 	$(BIN)/python -m spec_tests --config minimal

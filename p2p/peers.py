@@ -76,6 +76,20 @@ class PeerManager:
         self.records[peer_id] = rec  # re-inserted last: dict order is recency of use
         return rec
 
+    def disconnected(self, peer_id: str) -> None:
+        """The peer's last connection closed: drop what only a live connection needs.
+
+        A record whose score has decayed to zero carries nothing worth keeping and goes.
+        One with a penalty left stays whole (score, so reconnecting does not reset it, and
+        the Status that got it penalised); such records are few and capped by
+        `max_records`. Bans are kept apart and stay.
+        """
+        rec = self.records.get(peer_id)
+        if rec is None:
+            return
+        if rec.score - (trio.current_time() - rec.score_at) * DECAY_PER_SECOND <= 0:
+            del self.records[peer_id]
+
     def report(self, peer_id: str, action: PeerAction, reason: str = "") -> None:
         """Charge `peer_id` for `action`; queue a disconnect when it crosses the threshold."""
         rec = self.record(peer_id)

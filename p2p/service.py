@@ -114,6 +114,8 @@ class P2PService:
     async def _events(self, events: trio.MemoryReceiveChannel, nursery: trio.Nursery) -> None:
         async for ev in events:
             if not ev.connected:
+                if not self.host.is_connected(ev.peer_id):  # its last connection
+                    self.peers.disconnected(ev.peer_id)
                 continue
             if self.peers.is_banned(ev.peer_id):
                 nursery.start_soon(self.host.disconnect, ev.peer_id)

@@ -149,6 +149,7 @@ class ValidatorClient:
             log.warning("%s", e)
             self._refused(e)
             return None
+        log.debug("signing block slot %d validator %d root %s", slot, key.index, root.hex())
         production.sign_block(c, state, block, key.privkey)
         log.debug("proposing slot %d by validator %d: %s (%d attestations)", slot, key.index,
                   root.hex()[:12], len(block.body.attestations))
@@ -190,6 +191,7 @@ class ValidatorClient:
                     log.warning("%s", e)
                     self._refused(e)
                     continue
+                log.debug("signing attestation validator %d source %d target %d root %s", d.validator_index, int(data.source.epoch), int(data.target.epoch), hash_tree_root(data).hex())
                 bits[d.position] = True
                 sigs.append(bls.sign(message, key.privkey, domain))
             if not sigs:

@@ -47,7 +47,8 @@ def make_client(options, keys, backend, protection, pool, metrics):
                     ", ".join(sorted(m.value for m in mis.kinds)) or "-", mis.attest_delay)
         return MisbehavingClient(options.config, keys, backend, protection, pool, metrics,
                                  misbehaviour=mis)
-    return ValidatorClient(options.config, keys, backend, protection, pool, metrics)
+    from validator.catchup import CatchUpClient  # votes missed while the node was down
+    return CatchUpClient(options.config, keys, backend, protection, pool, metrics)
 
 
 class _DelayedVotes:

@@ -14,6 +14,7 @@ mostly signature checks; get_head ~O(blocks since finalization) in pure Python.
 """
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable
 
@@ -43,6 +44,8 @@ from beacon.storage import ChainDB, NotInitialized
 from beacon.types import get_types
 from ssz.codec import encode
 from ssz.signing import signing_root
+
+log = logging.getLogger(__name__)
 
 # Errors a malformed block can still provoke inside helpers that predate their checks.
 _UNEXPECTED = (ValueError, IndexError, KeyError, AssertionError, OverflowError, TypeError)
@@ -203,6 +206,7 @@ class Chain:
             raise FinalizedConflict(root, slot, fc.finalized.epoch) from None
 
         state = self.regen.state_of_block(parent).copy()
+        log.debug("importing block slot %d parent slot %d", slot, int(state.slot))
         try:
             state_transition(self.config, state, block, signatures=self.signatures)
         except TransitionInvalidSignature as e:

@@ -89,6 +89,7 @@ class Network:
         async for slot in clock.slots():
             host = self.svc.host
             connected = host.connected_peers() if host else []
+            seen = {p: s for p, s in seen.items() if p in connected}  # gone peers: forgotten
             if self.metrics:
                 self.metrics.libp2p_peers.set(len(connected))
                 outbound = sum(1 for p in connected

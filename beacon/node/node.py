@@ -27,12 +27,12 @@ import trio
 from beacon.api.metrics import NodeMetrics
 from beacon.api.server import serve_api, serve_metrics
 from beacon.api.state_metrics import update_state_metrics
-from beacon.chain.op_pool import OperationPool
 from beacon.chain.service import ChainService
 from beacon.network.service import start_network
 from beacon.node.chain_open import ChainOpenError, open_chain
 from beacon.node.clock import SlotClock
 from beacon.node.options import NodeOptions, OptionsError
+from beacon.node.persistent_pool import restore_pool
 from beacon.node.views import NodeView
 from beacon.operations.slasher import Slasher
 
@@ -78,7 +78,7 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
     chain = open_chain(config, options.datadir, options.genesis_state,
                        state_cache_size=options.state_cache_size)
     metrics = NodeMetrics()
-    pool = OperationPool(config)
+    pool = restore_pool(config, chain)  # the attestations a killed run left
     # The chain calls its observer inside its worker thread, after each verified block
     # and vote: the slasher reads the head state and pools slashings there, so the op
     # pool keeps one writer (that worker).

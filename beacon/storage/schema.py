@@ -12,6 +12,8 @@
     c/<slot>             canonical block root at slot (slots with a block only)
     f/head, f/justified, f/finalized   fork-choice pointers (checkpoint: epoch u64 | root)
     v/<index>            latest message: epoch u64 | root
+    o/<target><data root><bits hash>  SSZ Attestation waiting in the operation pool
+                         (target epoch u64; beacon.node.persistent_pool)
 
 Integers in keys are big-endian so LevelDB's byte order is numeric order.
 """
@@ -37,6 +39,7 @@ P_SUMMARY = b"n/"
 P_STATE = b"s/"
 P_CANONICAL = b"c/"
 P_VOTE = b"v/"
+P_POOL = b"o/"
 
 _U64 = struct.Struct(">Q")
 
@@ -80,3 +83,7 @@ def unpack_pair(b: bytes) -> tuple[int, bytes]:
     if len(b) != 40:
         raise ValueError(f"expected 40 bytes, got {len(b)}")
     return _U64.unpack_from(b)[0], bytes(b[8:])
+
+
+def pool_key(target_epoch: int, data_root: bytes, bits_hash: bytes) -> bytes:
+    return P_POOL + u64(target_epoch) + data_root + bits_hash
