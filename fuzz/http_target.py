@@ -31,20 +31,24 @@ def _real_view(tmp: str):
 
     from beacon.config import minimal
     from beacon.genesis.quickstart import quickstart_state
-    from beacon.node import chain_adapter as ca
-    from beacon.node.chain_service import ChainService
+    import trio
+
     from beacon.api.metrics import NodeMetrics
+    from beacon.chain.op_pool import OperationPool
+    from beacon.chain.service import ChainService
+    from beacon.node.chain_open import open_chain
     from beacon.node.views import NodeView
     from ssz.codec import encode
     from ssz.signing import signing_root
     from validator import production
     from validator.keys import interop_privkey
-    from validator.op_pool import OperationPool
 
     genesis = quickstart_state(minimal, 1567777777, 16)
     path = Path(tmp) / "genesis.ssz"
     path.write_bytes(encode(genesis))
-    chain = ca.open_chain(minimal, Path(tmp) / "node", path, now=lambda: 10**10)
+    chain = open_chain(minimal, Path(tmp) / "node", path, now=lambda: 10**10)
+    cs = ChainService(chain, minimal, NodeMetrics(), OperationPool(minimal))
+    blocks = []
     header = genesis.latest_block_header.copy()
     header.state_root = genesis.hash_tree_root()
     parent_root, state = signing_root(header), genesis
@@ -52,9 +56,16 @@ def _real_view(tmp: str):
         votes = production.attest_slot(minimal, state, parent_root, slot - 1, interop_privkey)
         block, state = production.propose(minimal, state, parent_root, slot, interop_privkey,
                                           operations={"attestations": votes})
-        ca.import_block(chain, block)
+        blocks.append(block)
         parent_root = signing_root(block)
-    cs = ChainService(chain, minimal, NodeMetrics(), OperationPool(minimal))
+
+    async def import_all():  # the chain task imports them and publishes its snapshot
+        async with trio.open_nursery() as nursery:
+            await nursery.start(cs.run)
+            for block in blocks:
+                assert await cs.import_block(block, "local") is None
+            nursery.cancel_scope.cancel()
+    trio.run(import_all)
     return NodeView(minimal, cs)
 
 
@@ -83,7 +94,6 @@ def _make():
     import trio
 
     from beacon.api.app import build_api_app
-    from beacon.node import chain_adapter as ca
     from beacon.config import minimal
     from beacon.types import get_types
     from ssz.codec import decode, encode
@@ -92,7 +102,7 @@ def _make():
     T = get_types(minimal)
     tmp = tempfile.TemporaryDirectory(prefix="fuzz-http-")
     view = _real_view(tmp.name)
-    atexit.register(lambda: (ca.close_chain(view.chain), tmp.cleanup()))
+    atexit.register(lambda: (view.cs.chain.db.close(), tmp.cleanup()))
     app = build_api_app(view)
 
     def one(data: bytes) -> None:

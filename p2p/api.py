@@ -2,8 +2,9 @@ r"""What the P2P layer needs from the chain, and what it hands back.
 
 The node supplies an object implementing `ChainInterface`; the p2p package never
 imports chain code and the chain never sees a libp2p type. Gossip validators are
-registered per topic and return a `ValidationResult`; accepted messages are delivered
-as `GossipMessage` on a bounded channel.
+registered per topic and return a `ValidationResult`; the validator is where the node
+acts on a message. Observers (tests, benchmarks) may ask for accepted messages as
+`GossipMessage` on a bounded channel (`P2PConfig.deliver_gossip`).
 
     remote peer --gossip--> size/decode check --> validator(topic) --ACCEPT--> forward + deliver
                                                               \--IGNORE--> drop
@@ -34,11 +35,20 @@ class ChainStatus:
 
 @dataclass(frozen=True)
 class GossipMessage:
-    """A validated gossip message. `value` is the decoded SSZ object."""
+    """A validated gossip message; `value` decodes `data` on first use (validation
+    decoded it already, and most observers only count messages)."""
     topic: str
-    value: Any
+    type: Any         # the SSZ type of `value`
     data: bytes
     source: str       # originating peer id (base58, the message `from` field)
+
+    @property
+    def value(self) -> Any:
+        cached = self.__dict__.get("_value")
+        if cached is None:
+            cached = self.type.decode_bytes(self.data)
+            object.__setattr__(self, "_value", cached)
+        return cached
 
 
 class ChainInterface(Protocol):

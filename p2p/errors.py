@@ -60,7 +60,3 @@ class UnsupportedProtocol(ReqRespError):
 
 class InvalidRequest(ReqRespError):
     """Server side: the request is malformed or semantically invalid (result 1)."""
-
-
-class ServerError(ReqRespError):
-    """Server side: we failed while answering (result 2)."""

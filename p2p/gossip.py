@@ -2,13 +2,17 @@
 
     peer --RPC--> pubsub (frame <= GOSSIP_MAX_SIZE + envelope, signature)
          --> _validate: size <= GOSSIP_MAX_SIZE, SSZ decodes, chain validator(topic)
-               ACCEPT: forwarded by gossipsub, queued on our subscription, delivered
+               ACCEPT: forwarded by gossipsub, queued on our subscription
                IGNORE: dropped          REJECT: dropped, sender charged INVALID_MESSAGE
-         --> pump: subscription queue --> bounded `GossipMessage` channel (back-pressure)
+         --> drain: subscription queue --> bridge to the topic's other names
+                    (--> `GossipMessage` channel, only for a consumer that asked: tests)
 
 Validation runs inside pubsub before it forwards anything, so a rejected message never
-leaves this node. Our own publishes skip the chain validator (we produced them) but still
-pass the size and decode checks.
+leaves this node. The validator is where a node acts on a message (the node's chain
+imports what its validator accepted); the subscription queue is drained only because
+py-libp2p queues every accepted message there, and nothing is decoded a second time.
+Our own publishes skip the chain validator (we produced them) but still pass the size
+and decode checks.
 
 Topic dialects. The v0.8.x text names topics `/eth2/beacon_block/ssz`; Trinity 2019 uses
 the bare `beacon_block` and `beacon_attestation`, and publishes unsigned messages. We
@@ -117,36 +121,42 @@ class Gossip:
             return result is ValidationResult.ACCEPT
         return validate
 
-    async def run(self, deliver: trio.MemorySendChannel, *,
+    async def run(self, deliver: trio.MemorySendChannel | None = None, *,
                   task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
-        """Subscribe to every topic name and pump accepted messages into `deliver`."""
-        async with deliver, trio.open_nursery() as nursery:
+        """Subscribe to every topic name; drain and bridge accepted messages.
+
+        Args:
+            deliver: if given, accepted messages are also sent there (lazily decoded),
+                with back-pressure; for observers such as tests and benchmarks.
+        """
+        async with trio.open_nursery() as nursery:
             for topic in Topic:
                 for topic_id in topic.topic_ids:
                     self.pubsub.set_topic_validator(topic_id, self._pubsub_validator(topic),
                                                     True)
                     sub = await self.pubsub.subscribe(topic_id)
-                    nursery.start_soon(self._pump, topic, topic_id, sub, deliver.clone())
+                    nursery.start_soon(self._drain, topic, topic_id, sub,
+                                       None if deliver is None else deliver.clone())
             task_status.started()
+        if deliver is not None:
+            await deliver.aclose()
 
-    async def _pump(self, topic: Topic, topic_id: str, sub: Any,
-                    deliver: trio.MemorySendChannel) -> None:
+    async def _drain(self, topic: Topic, topic_id: str, sub: Any,
+                     deliver: trio.MemorySendChannel | None) -> None:
         typ = self.types.by_name(topic.type_name)
-        async with deliver:
-            while True:
-                try:
-                    msg = await sub.get()
-                except (trio.EndOfChannel, trio.ClosedResourceError):
-                    return
-                data = bytes(msg.data)
-                try:
-                    value = decode(typ, data)
-                except SSZDecodeError:   # validated already; cannot happen, never fatal
-                    continue
-                source = _source(msg, self.my_peer_id)
-                if source != self.my_peer_id and len(topic.topic_ids) > 1:
-                    await self._bridge(topic, topic_id, data)
-                await deliver.send(GossipMessage(topic.topic_id, value, data, source))
+        while True:
+            try:
+                msg = await sub.get()
+            except (trio.EndOfChannel, trio.ClosedResourceError):
+                break
+            data = bytes(msg.data)
+            source = _source(msg, self.my_peer_id)
+            if source != self.my_peer_id and len(topic.topic_ids) > 1:
+                await self._bridge(topic, topic_id, data)
+            if deliver is not None:
+                await deliver.send(GossipMessage(topic.topic_id, typ, data, source))
+        if deliver is not None:
+            await deliver.aclose()
 
     def _first_sight(self, data: bytes) -> bool:
         key = hashlib.sha256(data).digest()

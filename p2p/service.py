@@ -2,7 +2,8 @@
 
     svc = P2PService(identity, chain, types, config)
     await nursery.start(svc.run)     # ready: listening, handlers set, topics subscribed
-    svc.listen_addrs / svc.gossip_messages / svc.blocks_by_range(peer, ...) / svc.publish(...)
+    svc.listen_addrs / svc.blocks_by_range(peer, ...) / svc.publish(...)
+    svc.gossip_messages: accepted gossip, only with P2PConfig(deliver_gossip=True)
 
 Connection events drive the handshake (we dialed -> send status) and the inbound limit;
 static peers are redialed with backoff; banned peers are disconnected. On shutdown we
@@ -45,6 +46,9 @@ class P2PConfig:
     timeouts: Timeouts = field(default_factory=Timeouts)
     dialects: tuple[Dialect, ...] = HANDSHAKE_ORDER
     gossip_queue: int = 1024
+    # Hand accepted gossip to `gossip_messages` too (tests, benchmarks); a node acts in
+    # its topic validators and leaves this off, so nothing decodes a message twice.
+    deliver_gossip: bool = False
     # A peer that dialed us and sent no status/hello by then gets ours (Trinity 2019
     # never sends one when it dials).
     inbound_handshake_grace: float = 3.0
@@ -61,8 +65,11 @@ class P2PService:
         self.host: Any = None
         self.gossip: Gossip | None = None
         self.listen_addrs: list[str] = []
-        send, self.gossip_messages = trio.open_memory_channel[GossipMessage](config.gossip_queue)
-        self._gossip_send = send
+        self.gossip_messages: trio.MemoryReceiveChannel | None = None
+        self._gossip_send: trio.MemorySendChannel | None = None
+        if config.deliver_gossip:
+            self._gossip_send, self.gossip_messages = \
+                trio.open_memory_channel[GossipMessage](config.gossip_queue)
         self.server = ReqRespServer(chain, types, peers=self.peers,
                                     on_status=self._on_status, on_goodbye=self._on_goodbye,
                                     timeouts=config.timeouts, learn_dialect=self.ensure_dialect)

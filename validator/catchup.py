@@ -32,22 +32,44 @@ log = logging.getLogger(__name__)
 
 
 class HeadAt:
-    """A `ValidatorBackend` frozen at the head it had when built; votes go through."""
+    """A `ValidatorBackend` frozen at the head it had when built; votes go through.
 
-    def __init__(self, config, backend):
+    Build it with `await HeadAt.freeze(config, backend)`. Its states advance in the
+    node's worker (through `backend.on_head_state`), never on the event loop."""
+
+    def __init__(self, config, backend, root: bytes, slot: int, state):
         self.config = config
         self._backend = backend
-        self._root, self._slot = backend.head()
-        self._state = backend.state_at_slot_on_head(self._slot)  # a copy: ours
+        self._root, self._slot = root, slot
+        self._state = state  # a copy: ours; only advanced inside the worker calls
+
+    @classmethod
+    async def freeze(cls, config, backend) -> "HeadAt":
+        root, slot = backend.head()
+        state = await backend.on_head_state(slot, lambda s: s)
+        return cls(config, backend, root, slot, state)
 
     def head(self) -> tuple[bytes, int]:
         return self._root, self._slot
 
-    def state_at_slot_on_head(self, slot: int):
+    def dependent_root(self, epoch: int) -> bytes:
+        start = epoch * self.config.SLOTS_PER_EPOCH
+        if start == 0:
+            return b""
+        if start > self._slot:
+            return self._root
+        return bytes(self._state.block_roots[(start - 1) % self.config.SLOTS_PER_HISTORICAL_ROOT])
+
+    def _advanced(self, slot: int):
         # Slots only move forward here: keep the last state and advance it.
         if int(self._state.slot) < slot:
             process_slots(self.config, self._state, slot)
         return self._state.copy()
+
+    async def on_head_state(self, slot: int, fn, *args):
+        # The node's call runs in its worker; the state it hands is ignored for ours.
+        return await self._backend.on_head_state(
+            self._slot, lambda _head_state: fn(self._advanced(slot), *args))
 
     async def submit_attestation(self, attestation) -> None:
         await self._backend.submit_attestation(attestation)
@@ -59,13 +81,13 @@ class CatchUpClient(ValidatorClient):
     _missed: list[int] | None = None  # None until the first slot; then what is left
     _late: ValidatorClient | None = None  # signs the missed votes on the frozen head
 
-    def _plan(self, slot: int) -> None:
+    async def _plan(self, slot: int) -> None:
         if self._missed is not None:
             return
         if not self.keys:
             self._missed = []
             return
-        view = HeadAt(self.config, self.backend)
+        view = await HeadAt.freeze(self.config, self.backend)
         head_slot = view.head()[1]
         self._missed = list(range(max(head_slot, slot - self.config.SLOTS_PER_EPOCH, 0), slot))
         if self._missed:
@@ -75,7 +97,7 @@ class CatchUpClient(ValidatorClient):
     _running = False  # the node runs slots' duties concurrently: one catch-up at a time
 
     async def on_slot(self, slot: int, mid_slot_deadline: float) -> None:
-        self._plan(slot)
+        await self._plan(slot)
         await super().on_slot(slot, mid_slot_deadline)
         if self._missed and not self._running:
             self._running = True
@@ -89,12 +111,12 @@ class CatchUpClient(ValidatorClient):
     async def catch_up(self, slot: int) -> int:
         """Attest for the missed slots that a block at `slot` can still include; returns
         how many slots had duties."""
-        self._plan(slot)
+        await self._plan(slot)
         done = 0
         while self._missed:
             s = self._missed[0]
             if s + self.config.SLOTS_PER_EPOCH >= slot:  # still includable at `slot`
-                attesters = self._late._duties_for(s).attesters_at(s)
+                attesters = (await self._late._duties_for(s)).attesters_at(s)
                 if attesters:
                     await self._late._attest(s, attesters)
                     done += 1

@@ -8,7 +8,10 @@ Data flow per slot (driven by the node's slot clock):
                   ours with the same data, submit
 The client reads the chain through `ValidatorBackend` and hands its blocks and
 attestations back through it; the node imports them locally and publishes them on
-gossip. It never mutates chain state: it works on copies.
+gossip. It never mutates chain state: it works on copies. Its CPU work (duties, block
+building, signing, the slashing-protection database) runs through
+`backend.on_head_state`, one call per duty, which the node runs in the chain's worker
+thread, off the event loop, on the head state advanced to the duty's slot.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from validator import production
 from validator.duties import EpochDuties, compute_epoch_duties
 from validator.eth1_mock import mock_eth1_data
 from validator.keys import interop_privkey
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 from validator.slashing_protection import SlashingProtection, SlashingProtectionError
 
 log = logging.getLogger(__name__)
@@ -40,7 +43,9 @@ class ValidatorBackend(Protocol):
     """The node as seen by the validator client."""
 
     def head(self) -> tuple[bytes, int]: ...  # (root, slot)
-    def state_at_slot_on_head(self, slot: int): ...  # copy of head state processed to slot
+    def dependent_root(self, epoch: int) -> bytes: ...  # last block before the epoch, head's chain
+    # fn(copy of the head state processed to `slot`, *args), off the event loop
+    async def on_head_state(self, slot: int, fn, *args): ...
     async def wait_for_block_at(self, slot: int) -> None: ...  # returns when head.slot >= slot
     async def submit_block(self, block) -> None: ...
     async def submit_attestation(self, attestation) -> None: ...
@@ -72,7 +77,7 @@ class ValidatorClient:
         self._dependent = b""          # the block the cached duties' shufflings depend on
 
     # --- duties ----------------------------------------------------------------
-    def _duties_for(self, slot: int) -> EpochDuties:
+    async def _duties_for(self, slot: int) -> EpochDuties:
         """Duties of the slot's epoch on the current head's chain.
 
         Recomputed when a reorg changes the block the epoch's shufflings depend on: the
@@ -82,11 +87,11 @@ class ValidatorClient:
         c = self.config
         epoch = slot // c.SLOTS_PER_EPOCH
         start = epoch * c.SLOTS_PER_EPOCH
-        state = self.backend.state_at_slot_on_head(max(start, slot))
-        dependent = (bytes(state.block_roots[(start - 1) % c.SLOTS_PER_HISTORICAL_ROOT])
-                     if 0 < start <= int(state.slot) else b"")
+        dependent = self.backend.dependent_root(epoch)
         if self.duties is None or self.duties.epoch != epoch or self._dependent != dependent:
-            self.duties = compute_epoch_duties(c, state, set(self.keys))
+            ours = set(self.keys)
+            self.duties = await self.backend.on_head_state(
+                max(start, slot), lambda state: compute_epoch_duties(c, state, ours))
             self._dependent = dependent
             log.debug("epoch %d duties: proposers %s, attesters %d", epoch,
                       self.duties.proposers, len(self.duties.attesters))
@@ -96,7 +101,7 @@ class ValidatorClient:
         """Do every duty of `slot`. `mid_slot_deadline` is the trio time of mid-slot."""
         if not self.keys:
             return
-        duties = self._duties_for(slot)
+        duties = await self._duties_for(slot)
         proposer = duties.proposers.get(slot)
         if proposer is not None and slot > 0:
             await self._propose(slot, self.keys[proposer])
@@ -104,15 +109,23 @@ class ValidatorClient:
             with trio.move_on_at(mid_slot_deadline):
                 await self.backend.wait_for_block_at(slot)
             # The block we waited for may have moved the head to another branch.
-            attesters = self._duties_for(slot).attesters_at(slot)
+            attesters = (await self._duties_for(slot)).attesters_at(slot)
             if attesters:
                 await self._attest(slot, attesters)
 
     # --- proposing -------------------------------------------------------------
     async def _propose(self, slot: int, key: Key) -> None:
-        c = self.config
         parent_root, _ = self.backend.head()
-        state = self.backend.state_at_slot_on_head(slot)
+        block = await self.backend.on_head_state(slot, self._build_block, slot, key, parent_root)
+        if block is None:
+            return
+        await self.backend.submit_block(block)
+        if self.metrics:
+            self.metrics.validator_blocks_proposed_total.inc()
+
+    def _build_block(self, state, slot: int, key: Key, parent_root: bytes):
+        """Off the event loop: build, protect and sign; None when protection refuses."""
+        c = self.config
         epoch = slot // c.SLOTS_PER_EPOCH
         body = dict(parent_root=parent_root, slot=slot, graffiti=GRAFFITI,
                     randao_reveal=production.randao_reveal(c, state, slot, key.privkey),
@@ -135,20 +148,30 @@ class ValidatorClient:
         except SlashingProtectionError as e:
             log.warning("%s", e)
             self._refused(e)
-            return
+            return None
         log.debug("signing block slot %d validator %d root %s", slot, key.index, root.hex())
         production.sign_block(c, state, block, key.privkey)
         log.debug("proposing slot %d by validator %d: %s (%d attestations)", slot, key.index,
                   root.hex()[:12], len(block.body.attestations))
-        await self.backend.submit_block(block)
-        if self.metrics:
-            self.metrics.validator_blocks_proposed_total.inc()
+        return block
 
     # --- attesting -------------------------------------------------------------
     async def _attest(self, slot: int, duties) -> None:
-        c = self.config
         head_root, _ = self.backend.head()
-        state = self.backend.state_at_slot_on_head(slot)
+        signed = await self.backend.on_head_state(slot, self._build_attestations, slot, duties,
+                                                  head_root)
+        for att, signers in signed:
+            # Not into the pool here: the node imports it (no second signature check)
+            # and the chain pools it then, once.
+            await self.backend.submit_attestation(att)
+            if self.metrics:
+                self.metrics.validator_attestations_published_total.inc(signers)
+
+    def _build_attestations(self, state, slot: int, duties, head_root: bytes) -> list:
+        """Off the event loop: one aggregate per shard of our validators' signed votes
+        (slashing protection first), as (attestation, number of signers)."""
+        c = self.config
+        out = []
         by_shard: dict[int, list] = {}
         for d in duties:
             by_shard.setdefault(d.shard, []).append(d)
@@ -179,11 +202,8 @@ class ValidatorClient:
                 custody_bits=Bits(*([False] * committee_len)),
                 signature=bls.aggregate_signatures(sigs) if len(sigs) > 1 else sigs[0])
             log.debug("attesting slot %d shard %d with %d validators", slot, shard, len(sigs))
-            # Not into the pool here: the chain service pools it once it imports, so a
-            # vote that does not verify never spoils the aggregates of our blocks.
-            await self.backend.submit_attestation(att)
-            if self.metrics:
-                self.metrics.validator_attestations_published_total.inc(len(sigs))
+            out.append((att, len(sigs)))
+        return out
 
     def _refused(self, e: SlashingProtectionError) -> None:
         if self.metrics:

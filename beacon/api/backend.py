@@ -2,7 +2,10 @@
 
 `beacon.node.views.NodeView` implements the protocol over the chain and the p2p host,
 so no route touches chain internals or libp2p types. Handlers run on the trio thread,
-between imports of the chain task, so each request sees one consistent chain.
+possibly while the chain imports a block in its worker thread: the plain methods answer
+from the chain's published snapshot (one consistent chain), the `async` ones may wait
+for the chain's worker (older states need replaying; proposers need the committee
+helpers), so a route awaits them.
 """
 from __future__ import annotations
 
@@ -23,10 +26,10 @@ class ApiBackend(Protocol):
     def genesis_root(self) -> bytes: ...
     def block_root_at_slot(self, slot: int) -> bytes | None: ...  # canonical chain
     def block(self, root: bytes) -> Any | None: ...  # BeaconBlock
-    def proposer_index(self, root: bytes) -> int | None: ...  # of a known block
-    def state_at_block(self, root: bytes) -> Any | None: ...  # post-state of that block
-    def state_at_slot(self, slot: int) -> Any | None: ...  # canonical state at slot
-    def state_by_root(self, state_root: bytes) -> Any | None: ...
+    async def proposer_index(self, root: bytes) -> int | None: ...  # of a known block
+    async def state_at_block(self, root: bytes) -> Any | None: ...  # post-state of that block
+    async def state_at_slot(self, slot: int) -> Any | None: ...  # canonical state at slot
+    async def state_by_root(self, state_root: bytes) -> Any | None: ...
     def identity(self) -> dict: ...  # peer_id:str, p2p_addresses:[str]
     def peers(self) -> list[dict]: ...  # peer_id, last_seen_p2p_address, state, direction
     # head_slot:int, sync_distance:int, is_syncing:bool, and while range sync runs:
@@ -70,7 +73,7 @@ def block(b: ApiBackend, block_id: str) -> tuple[bytes, Any]:
     return root, blk
 
 
-def state(b: ApiBackend, state_id: str):
+async def state(b: ApiBackend, state_id: str):
     """The state `state_id` names (a 0x id is a state root here, not a block root).
 
     Raises:
@@ -79,11 +82,11 @@ def state(b: ApiBackend, state_id: str):
     """
     cid: ChainId = parse_id(state_id, "state_id")
     if cid.kind == "root":
-        found = b.state_by_root(cid.root)
+        found = await b.state_by_root(cid.root)
     elif cid.kind == "named":
-        found = b.state_at_block(_named_root(b, cid.name))
+        found = await b.state_at_block(_named_root(b, cid.name))
     else:
-        found = b.state_at_slot(cid.slot)
+        found = await b.state_at_slot(cid.slot)
     if found is None:
         raise NotFound(f"state {state_id} not found")
     return found

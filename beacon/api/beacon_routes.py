@@ -22,7 +22,7 @@ async def genesis(request: Request):
 async def header(request: Request):
     b = backend(request)
     root, block = resolve.block(b, request.path_params["block_id"])
-    proposer = b.proposer_index(root)
+    proposer = await b.proposer_index(root)
     message = {"slot": str(int(block.slot)),
                # v0.8.4 blocks do not carry it; computed from the block's post-state.
                "proposer_index": str(proposer if proposer is not None else 0),
@@ -45,7 +45,7 @@ async def block(request: Request):
 
 
 async def finality_checkpoints(request: Request):
-    state = resolve.state(backend(request), request.path_params["state_id"])
+    state = await resolve.state(backend(request), request.path_params["state_id"])
 
     def cp(c):
         return {"epoch": str(int(c.epoch)), "root": hex0x(c.root)}

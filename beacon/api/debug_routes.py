@@ -12,13 +12,13 @@ FORK = "phase0"
 
 
 async def state_v1(request: Request):
-    state = resolve.state(backend(request), request.path_params["state_id"])
+    state = await resolve.state(backend(request), request.path_params["state_id"])
     return ssz_or_json(request, state, lambda: {"data": to_json(state)})
 
 
 async def state_v2(request: Request):
     b = backend(request)
-    state = resolve.state(b, request.path_params["state_id"])
+    state = await resolve.state(b, request.path_params["state_id"])
     return ssz_or_json(
         request, state,
         lambda: {"version": FORK, "execution_optimistic": False,

@@ -36,14 +36,14 @@ _FACTS_MAX = 4096
 _ZERO = "0x" + "00" * 32
 
 
-def _block_facts(b, root: bytes) -> tuple:
+async def _block_facts(b, root: bytes) -> tuple:
     if root in _facts:
         return _facts[root]
-    state = b.state_at_block(root)
+    state = await b.state_at_block(root)
     block = b.block(root)
     if state is None:
         return (None, None, None, hex0x(block.state_root) if block is not None else None)
-    facts = (b.proposer_index(root), int(state.current_justified_checkpoint.epoch),
+    facts = (await b.proposer_index(root), int(state.current_justified_checkpoint.epoch),
              int(state.finalized_checkpoint.epoch), hex0x(block.state_root) if block else None)
     _facts[root] = facts
     while len(_facts) > _FACTS_MAX:
@@ -53,13 +53,13 @@ def _block_facts(b, root: bytes) -> tuple:
 
 async def fork_choice(request: Request):
     b = backend(request)
-    tree = b.fork_choice_tree()
+    tree = await b.fork_choice_tree()
     head = b.head()[0]
     (je, jr), (fe, fr) = tree["justified"], tree["finalized"]
     nodes = []
     for n in tree["nodes"]:
         root = n["root"]
-        proposer, nj, nf, state_root = _block_facts(b, root)
+        proposer, nj, nf, state_root = await _block_facts(b, root)
         nodes.append({
             "slot": str(n["slot"]), "block_root": hex0x(root),
             "parent_root": hex0x(n["parent_root"]) if n["parent_root"] else None,

@@ -137,7 +137,7 @@ def validator_status(v, epoch: int, far_future: int) -> str:
 
 async def validator(request: Request):
     b = backend(request)
-    state = resolve.state(b, request.path_params["state_id"])
+    state = await resolve.state(b, request.path_params["state_id"])
     vid = request.path_params["validator_id"]
     vals = state.validators
     if vid.isdigit() and len(vid) < 20:

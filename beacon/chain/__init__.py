@@ -3,13 +3,13 @@ from beacon.chain.anchor import anchor_checkpoint, anchor_root
 from beacon.chain.chain import Chain
 from beacon.chain.errors import (
     AlreadyKnown, AttestationError, BlockError, ChainError, FinalizedConflict, FutureAttestation,
-    FutureSlot, InvalidAttestation, InvalidBlock, InvalidSignature, StateUnavailable,
-    UnknownAttestationBlock, UnknownParent,
+    FutureSlot, GossipAction, InvalidAttestation, InvalidBlock, InvalidSignature, PeerEffect,
+    StateUnavailable, UnknownAttestationBlock, UnknownParent,
 )
 
 __all__ = [
     "AlreadyKnown", "AttestationError", "BlockError", "Chain", "ChainError", "FinalizedConflict",
-    "FutureAttestation", "FutureSlot", "InvalidAttestation", "InvalidBlock", "InvalidSignature",
-    "StateUnavailable", "UnknownAttestationBlock", "UnknownParent", "anchor_checkpoint",
+    "FutureAttestation", "FutureSlot", "GossipAction", "InvalidAttestation", "InvalidBlock", "InvalidSignature",
+    "PeerEffect", "StateUnavailable", "UnknownAttestationBlock", "UnknownParent", "anchor_checkpoint",
     "anchor_root",
 ]

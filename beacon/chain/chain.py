@@ -5,9 +5,9 @@
           -> ONE database batch (block, state if epoch boundary, checkpoints,
              latest messages, head, canonical index) -> prune batch if finalized moved
 
-A plain synchronous class: the node calls it from one trio task, pushing the
-CPU-heavy `import_block` to `trio.to_thread.run_sync`; it is not thread-safe, so only
-that task may call it.
+A plain synchronous class, not thread-safe: the node's chain task
+(beacon/chain/service.py) is its only caller and runs every call in a worker thread,
+one at a time; everyone else reads the snapshot that task publishes.
 
 Time budget (minimal preset, 64 validators, native BLS): import_block ~10-50 ms,
 mostly signature checks; get_head ~O(blocks since finalization) in pure Python.
@@ -126,9 +126,6 @@ class Chain:
     def head_state(self):
         """The head block's post-state (shared: copy before mutating)."""
         return self.regen.state_of_block(self._head)
-
-    def is_known(self, root: bytes) -> bool:
-        return bytes(root) in self.fork_choice or self.db.has_block(bytes(root))
 
     def block_by_root(self, root: bytes):
         raw = self.db.get_block(bytes(root))
@@ -291,10 +288,14 @@ class Chain:
 
     # -- attestations -----------------------------------------------------------------
 
-    def import_attestation(self, attestation) -> list[int]:
+    def import_attestation(self, attestation, signatures: Signatures | None = None) -> list[int]:
         """Apply a gossip/API attestation to the fork choice (on_attestation).
 
         Returns the validators whose latest message changed.
+
+        Args:
+            signatures: SKIP for a vote whose signature was already checked (gossip
+                validation, or our own validator signed it); default: the chain's mode.
 
         Raises:
             UnknownAttestationBlock, FutureAttestation, InvalidAttestation.
@@ -317,7 +318,7 @@ class Chain:
             slot = get_attestation_data_slot(self.config, state, data)
             fc.check_attestation_slot(slot)
             indexed = get_indexed_attestation(self.config, state, attestation)
-            validate_indexed_attestation(self.config, state, indexed, self.signatures)
+            validate_indexed_attestation(self.config, state, indexed, signatures or self.signatures)
         except FcFutureAttestation as e:
             raise FutureAttestation(e.reason) from None
         except (IndexedAttestationError, BlockProcessingError) as e:

@@ -1,17 +1,42 @@
 """Import-level errors of the chain; each member implies one action for the caller.
 
-| error              | action of the caller (gossip / sync / RPC)                    |
-|--------------------|---------------------------------------------------------------|
-| UnknownParent      | hold the block, fetch the parent (by root), retry             |
-| FutureSlot         | hold the block until its slot starts (gossip: ignore)         |
-| AlreadyKnown       | ignore                                                        |
-| FinalizedConflict  | ignore; a peer serving many of these is on another chain      |
-| InvalidBlock       | reject and penalise the sender (InvalidSignature is one kind) |
+Every error class carries that action as two class attributes, read by the gossip
+boundary (beacon/network/topics.py, the one place they become a libp2p verdict and a
+peer report) and by sync:
 
-Attestations mirror this: UnknownAttestationBlock (fetch the block), FutureAttestation
-(hold), InvalidAttestation (reject, penalise).
+| error                   | `gossip`  | `peer`  | what else happens                          |
+|-------------------------|-----------|---------|--------------------------------------------|
+| UnknownParent           | QUEUE     | NONE    | block quarantined, parent fetched by root  |
+| FutureSlot              | IGNORE    | NONE    | a peer with a fast clock, not malice       |
+| AlreadyKnown            | IGNORE    | NONE    |                                            |
+| FinalizedConflict       | IGNORE    | NONE    | a peer serving many is on another chain    |
+| InvalidBlock            | REJECT    | INVALID | InvalidSignature is one kind               |
+| UnknownAttestationBlock | QUEUE     | NONE    | voted block fetched by root                |
+| FutureAttestation       | IGNORE    | NONE    | held until its slot is over (chain task)   |
+| InvalidAttestation      | REJECT    | INVALID |                                            |
+| InvalidOperation        | REJECT    | INVALID | exit/slashing not applicable to the head   |
+| StateUnavailable        | IGNORE    | NONE    | a query, never a verdict on a peer         |
+
+The chain package never imports p2p: `PeerEffect` names the p2p `PeerAction` it maps
+to (`PeerAction[effect.name]`), so adding a penalty here needs no table elsewhere.
 """
 from __future__ import annotations
+
+import enum
+
+
+class GossipAction(enum.Enum):
+    """What gossip does with a message (libp2p-pubsub verdicts plus QUEUE)."""
+    ACCEPT = "accept"  # forward
+    IGNORE = "ignore"  # drop, no penalty
+    REJECT = "reject"  # drop; `peer` says the penalty
+    QUEUE = "queue"    # drop for now: a missing block is being fetched (no penalty)
+
+
+class PeerEffect(enum.Enum):
+    """Peer-score effect of an error; each non-NONE name is a p2p.peers.PeerAction."""
+    NONE = "none"
+    INVALID_MESSAGE = "invalid_message"
 
 
 def _hex(b: bytes) -> str:
@@ -19,7 +44,9 @@ def _hex(b: bytes) -> str:
 
 
 class ChainError(Exception):
-    """Base of the chain's errors."""
+    """Base of the chain's errors. `gossip` and `peer`: see the module table."""
+    gossip = GossipAction.IGNORE
+    peer = PeerEffect.NONE
 
 
 class BlockError(ChainError):
@@ -32,6 +59,8 @@ class BlockError(ChainError):
 
 
 class UnknownParent(BlockError):
+    gossip = GossipAction.QUEUE
+
     def __init__(self, root: bytes, slot: int, parent_root: bytes):
         self.parent_root = bytes(parent_root)
         super().__init__(root, slot, f"unknown parent {_hex(parent_root)}")
@@ -57,6 +86,8 @@ class FinalizedConflict(BlockError):
 
 class InvalidBlock(BlockError):
     """The state transition rejected the block; `reason` says which rule failed."""
+    gossip = GossipAction.REJECT
+    peer = PeerEffect.INVALID_MESSAGE
 
     def __init__(self, root: bytes, slot: int, reason: str):
         self.reason = reason
@@ -72,6 +103,8 @@ class AttestationError(ChainError):
 
 
 class UnknownAttestationBlock(AttestationError):
+    gossip = GossipAction.QUEUE
+
     def __init__(self, root: bytes, what: str):
         self.root, self.what = bytes(root), what
         super().__init__(f"attestation {what} {_hex(root)} is unknown")
@@ -84,9 +117,22 @@ class FutureAttestation(AttestationError):
 
 
 class InvalidAttestation(AttestationError):
+    gossip = GossipAction.REJECT
+    peer = PeerEffect.INVALID_MESSAGE
+
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(f"invalid attestation: {reason}")
+
+
+class InvalidOperation(ChainError):
+    """A voluntary exit or slashing that does not apply to the head state."""
+    gossip = GossipAction.REJECT
+    peer = PeerEffect.INVALID_MESSAGE
+
+    def __init__(self, kind: str, reason: str):
+        self.kind, self.reason = kind, reason
+        super().__init__(f"invalid {kind}: {reason}")
 
 
 class StateUnavailable(ChainError):

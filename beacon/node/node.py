@@ -2,15 +2,16 @@
 
     run_node
      ├─ signal watcher (SIGINT/SIGTERM -> cancel the root scope)
-     ├─ ChainService.run          the only writer of the chain (import queue)
-     ├─ network (p2p host, gossip hooks, handshake)   -> ChainService.submit
-     ├─ SyncService.run (range sync after handshake, parent lookups) -> submit
-     ├─ HTTP API / metrics servers (read NodeView)
-     └─ slot loop: on_tick, one log line per slot, metrics, validator duties
+     ├─ ChainService.run   the only writer of the chain; its work runs in a worker
+     │                     thread; publishes a ChainSnapshot after each change
+     ├─ network (beacon/network: p2p host, topic handlers, sync, peer policy)
+     │                     -> ChainService.enqueue_* / import_*
+     ├─ HTTP API / metrics servers (read NodeView: the snapshot, or the chain's worker)
+     └─ slot loop: request_tick, one log line per slot, metrics, validator duties
 
-Shutdown cancels the root scope; the `finally` block then says goodbye to peers and
-closes the databases under a shielded, time-bounded scope so a stuck peer cannot keep
-the process alive.
+Shutdown cancels the root scope: P2PService says goodbye to peers in its own shielded,
+time-bounded `finally`; the chain task finishes the worker call in flight (a thread
+cannot be interrupted); then the `finally` here closes the databases.
 """
 from __future__ import annotations
 
@@ -26,20 +27,25 @@ import trio
 from beacon.api.metrics import NodeMetrics
 from beacon.api.server import serve_api, serve_metrics
 from beacon.api.state_metrics import update_state_metrics
-from beacon.node import chain_adapter as ca
-from beacon.node.chain_service import ChainService
+from beacon.chain.service import ChainService
+from beacon.network.service import start_network
+from beacon.node.chain_open import ChainOpenError, open_chain
 from beacon.node.clock import SlotClock
 from beacon.node.options import NodeOptions, OptionsError
-from beacon.node.views import NodeView
 from beacon.node.persistent_pool import restore_pool
+from beacon.node.views import NodeView
 from beacon.operations.slasher import Slasher
 
 log = logging.getLogger("beacon.node")
 
-# Goodbyes to peers get this long; with the teardown skipped (`_exit_process`) a stop
-# then takes at most about this plus the DB close, inside the 2 s a user may wait.
-SHUTDOWN_GRACE = 1.0
-
+# The chain's worker thread runs CPU-bound Python (state transitions) while the trio
+# thread serves the network and the API. The trio thread gives the GIL up at every I/O
+# wait and then waits up to this interval to get it back from the worker (CPython's
+# default is 5 ms), so an answer that makes a few dozen syscalls could wait 100+ ms
+# during an import. 0.5 ms bounds that convoy at a small switching cost to the worker
+# (median HTTP latency during a CPU-bound import, loaded machine: 26-38 ms at 5 ms,
+# 8-17 ms at 0.5 ms; tests/node/test_responsive.py).
+GIL_SWITCH_INTERVAL = 0.0005
 
 @dataclass
 class NodeHandle:
@@ -64,27 +70,30 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
     """Run the node until cancelled (or SIGINT/SIGTERM when `handle_signals`).
 
     Raises:
-        ca.ChainOpenError: the datadir holds another chain, or no genesis was given.
+        ChainOpenError: the datadir holds another chain, or no genesis was given.
         OSError: a port cannot be bound.
     """
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     config = options.config
-    chain = ca.open_chain(config, options.datadir, options.genesis_state,
-                          state_cache_size=options.state_cache_size)
+    chain = open_chain(config, options.datadir, options.genesis_state,
+                       state_cache_size=options.state_cache_size)
     metrics = NodeMetrics()
     pool = restore_pool(config, chain)  # the attestations a killed run left
-    chain.observer = Slasher(config, pool, lambda: ca.state_at_block(chain, ca.head(chain)[0]))
-    genesis_time = int(ca.genesis_state(chain).genesis_time)
-    clock = SlotClock(genesis_time, config.SECONDS_PER_SLOT, config.SLOTS_PER_EPOCH)
+    # The chain calls its observer inside its worker thread, after each verified block
+    # and vote: the slasher reads the head state and pools slashings there, so the op
+    # pool keeps one writer (that worker).
+    chain.observer = Slasher(config, pool, chain.head_state)
+    clock = SlotClock(int(chain.genesis_time), config.SECONDS_PER_SLOT, config.SLOTS_PER_EPOCH)
     cs = ChainService(chain, config, metrics, pool)
     protection = network = None
     started = False
     try:
-        _check_validator_indices(options, chain)
         async with trio.open_nursery() as nursery:
             if handle_signals:
                 await nursery.start(_watch_signals, nursery.cancel_scope)
             await nursery.start(cs.run)
-            network = await _start_network(nursery, options, cs, pool, metrics, clock)
+            _check_validator_indices(options, cs.snapshot)
+            network = await start_network(nursery, options, cs, pool, metrics, clock)
             view = NodeView(config, cs, network, clock)
             http_port = metrics_port = None
             if options.http_port is not None:
@@ -100,40 +109,24 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
             task_status.started(NodeHandle(view, http_port, metrics_port, nursery.cancel_scope))
             started = True
     finally:
-        # Only the goodbyes are bounded: were the DB closes inside the same scope, a
-        # stuck peer that used up the grace would cancel them and leave the DBs open.
-        with trio.move_on_after(SHUTDOWN_GRACE) as cleanup:
-            cleanup.shield = True
-            if network is not None:
-                await network.close()
+        # P2PService's own shutdown path says goodbye to peers (bounded, shielded); by
+        # here the chain task has ended, so no worker thread still holds the database.
         if protection is not None:
             protection.close()
-        ca.close_chain(chain)
+        chain.db.close()
         if started:  # a startup error is reported by `main` as the one line, alone
             log.info("stopped")
 
 
-def _check_validator_indices(options, chain) -> None:
+def _check_validator_indices(options, snapshot) -> None:
     """Refuse validator indices the head state's registry does not have."""
     if not options.validator_indices:
         return
-    state = ca.state_at_block(chain, ca.head(chain)[0])
-    if state is None:  # cannot tell here; duties will find no such validator
-        return
-    count = len(state.validators)
+    count = len(snapshot.head_state.validators)
     missing = [i for i in options.validator_indices if i >= count]
     if missing:
         raise OptionsError(f"validator index {missing[0]} does not exist: the chain has "
                            f"{count} validators (indices 0..{count - 1})")
-
-
-async def _start_network(nursery, options, cs, pool, metrics, clock):
-    try:
-        from beacon.node.network import start_network
-    except ImportError as e:  # the p2p layer is optional for a single-node run
-        log.warning("p2p unavailable (%s): running without peers", e)
-        return None
-    return await start_network(nursery, options, cs, pool, metrics, clock)
 
 
 def _make_validator(options, view, pool, metrics):
@@ -165,7 +158,7 @@ async def _slot_loop(config, clock: SlotClock, cs: ChainService, view: NodeView,
         log.info("waiting for genesis in %.0f s", clock.seconds_until(clock.genesis_time))
     async with trio.open_nursery() as duties:
         async for slot in clock.slots():
-            await cs.tick(clock.now())
+            cs.request_tick()  # never waits: an import in flight must not delay the slot
             duties.start_soon(_log_slot_later, config, clock, slot, view, metrics, pool)
             if client is not None:
                 mid = trio.current_time() + clock.seconds_until(
@@ -177,7 +170,7 @@ async def _run_duties(client, slot: int, mid: float, budget: float) -> None:
     with trio.move_on_after(budget) as scope:
         try:
             await client.on_slot(slot, mid)
-        except Exception:  # a duty bug skips this slot's duties, the node runs on
+        except Exception:  # noqa: BLE001 - a duty bug costs this slot's duties, not the node
             log.exception("validator duties of slot %d failed", slot)
     if scope.cancelled_caught:
         log.warning("validator duties of slot %d took longer than %.0f s", slot, budget)
@@ -188,30 +181,31 @@ async def _log_slot_later(config, clock, slot, view, metrics, pool) -> None:
     # shows this slot's head rather than the previous one.
     await clock.sleep_until_slot_fraction(slot, 2 / 3)
     try:
-        _log_slot(config, slot, view, metrics, pool)
-    except Exception:  # a status line is not worth the node
+        await _log_slot(config, slot, view, metrics, pool)
+    except Exception:  # noqa: BLE001 - a status line or a gauge is not worth the node
         log.exception("slot status of slot %d failed", slot)
 
 
-def _log_slot(config, slot: int, view: NodeView, metrics: NodeMetrics, pool) -> None:
-    root, head_slot = view.head()
-    fin = ca.finalized_checkpoint(view.chain)
-    just = ca.justified_checkpoint(view.chain)
+async def _log_slot(config, slot: int, view: NodeView, metrics: NodeMetrics, pool) -> None:
+    snap = view.snapshot
     peers = len(view.peers())
     metrics.beacon_slot.set(slot)
     metrics.libp2p_peers.set(peers)
-    try:
-        update_state_metrics(metrics, config, ca.state_at_block(view.chain, root), pool)
-    except Exception:
-        log.debug("state metrics failed", exc_info=True)
-    if slot % config.SLOTS_PER_EPOCH == 0:
-        epoch = slot // config.SLOTS_PER_EPOCH
-        if pool is not None:
+    epoch = slot // config.SLOTS_PER_EPOCH
+    prune = pool is not None and slot % config.SLOTS_PER_EPOCH == 0
+
+    def state_work(chain) -> None:
+        # In the chain's worker: the gauges use committee helpers, and the pool has
+        # one writer (that worker).
+        update_state_metrics(metrics, config, snap.head_state, pool)
+        if prune:
             pool.prune(epoch)
-        if epoch > 0:
-            metrics.beacon_previous_epoch_orphaned_blocks.set(view.cs.orphaned_in_epoch(epoch - 1))
+    await view.cs.read(state_work)
+    if slot % config.SLOTS_PER_EPOCH == 0 and epoch > 0:
+        metrics.beacon_previous_epoch_orphaned_blocks.set(view.cs.orphaned_in_epoch(epoch - 1))
     log.info("slot %d | head %s @ %d | justified %d | finalized %d | peers %d",
-             slot, root.hex()[:12], head_slot, just[0], fin[0], peers)
+             slot, snap.head_root.hex()[:12], snap.head_slot, snap.justified[0],
+             snap.finalized[0], peers)
 
 
 def main(options: NodeOptions, *, fast_exit: bool = False) -> int:
@@ -232,7 +226,7 @@ def main(options: NodeOptions, *, fast_exit: bool = False) -> int:
         trio.run(run_node, options)
     except BaseException as e:  # the one place nursery ExceptionGroups are unwrapped
         cause = _leaf(e)
-        if isinstance(cause, (ca.ChainOpenError, IdentityError, OptionsError)):
+        if isinstance(cause, (ChainOpenError, IdentityError, OptionsError)):
             raise UserError(str(cause)) from None
         if isinstance(cause, OSError):  # typically a port already in use
             raise UserError(f"cannot start: {cause}") from None

@@ -27,7 +27,7 @@ from beacon.storage import schema as S
 from beacon.types import get_types
 from ssz.codec import decode, encode
 from ssz.signing import hash_tree_root
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 
 log = logging.getLogger(__name__)
 

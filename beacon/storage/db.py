@@ -67,15 +67,11 @@ class Batch:
         self._wb.delete(S.summary_key(root))
         self._wb.delete(S.state_key(root))
 
-    def delete_state(self, root: bytes) -> None:
-        self._wb.delete(S.state_key(root))
-
     def put_pooled(self, key: bytes, attestation_ssz: bytes) -> None:
         self._wb.put(key, attestation_ssz)
 
     def delete_pooled(self, key: bytes) -> None:
         self._wb.delete(key)
-
 
 class ChainDB:
     """One open database directory.

@@ -44,11 +44,11 @@ class FakeBackend:
     def genesis_root(self): return self.roots[0]
     def block_root_at_slot(self, slot): return self.roots[slot] if slot < 3 else None
     def block(self, root): return self.blocks.get(root)
-    def proposer_index(self, root): return 7 if root in self.blocks else None
-    def state_at_block(self, root): return self.states.get(root)
-    def state_at_slot(self, slot): return self.states[self.roots[slot]] if slot < 3 else None
+    async def proposer_index(self, root): return 7 if root in self.blocks else None
+    async def state_at_block(self, root): return self.states.get(root)
+    async def state_at_slot(self, slot): return self.states[self.roots[slot]] if slot < 3 else None
 
-    def state_by_root(self, root):
+    async def state_by_root(self, root):
         return next((s for s in self.states.values() if s.hash_tree_root() == root), None)
 
     def identity(self):

@@ -7,7 +7,7 @@ from tests.api.harness import FakeBackend, get, run_with_api
 class ForkedBackend(FakeBackend):
     """The harness's chain 0-1-2 plus a side block at slot 2 on block 1."""
 
-    def fork_choice_tree(self):
+    async def fork_choice_tree(self):
         r = self.roots
         side = b"\x09" * 32
         return {"justified": (0, r[0]), "finalized": (0, r[0]),

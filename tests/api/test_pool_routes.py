@@ -10,7 +10,7 @@ from beacon.operations.submit import pooled_operations, submit_operation
 from tests.api.harness import FakeBackend, get, request, run_with_api
 from validator import evidence
 from validator.keys import interop_pubkey
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ class OpsBackend(FakeBackend):
         self.pool = OperationPool(config)
         self.published = []
 
-    def state_at_block(self, root):
+    async def state_at_block(self, root):
         return self.head_state
 
     async def submit_operation(self, kind, op):

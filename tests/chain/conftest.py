@@ -15,3 +15,11 @@ def h(harness):
     saved = harness.time
     yield harness
     harness.time = saved
+
+
+@pytest.fixture(scope="session")
+def genesis16():
+    """16 interop validators at a fixed genesis time (the op pool tests)."""
+    from beacon.config import minimal
+    from beacon.genesis.quickstart import quickstart_state
+    return quickstart_state(minimal, 1567777777, 16)

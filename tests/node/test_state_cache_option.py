@@ -2,7 +2,7 @@
 import pytest
 
 from beacon.cli.main import build_parser
-from beacon.node import chain_adapter as ca
+from beacon.node.chain_open import open_chain
 from beacon.node.options import NodeOptions, OptionsError
 from tests.node.cluster import make_genesis
 
@@ -15,12 +15,12 @@ def test_flag_bounds_the_hot_state_cache(tmp_path):
     assert args.state_cache_size == 8
     opts = NodeOptions.build(datadir=args.datadir, genesis_state=args.genesis_state,
                              state_cache_size=args.state_cache_size)
-    chain = ca.open_chain(opts.config, opts.datadir, opts.genesis_state,
-                          state_cache_size=opts.state_cache_size)
+    chain = open_chain(opts.config, opts.datadir, opts.genesis_state,
+                       state_cache_size=opts.state_cache_size)
     try:
         assert chain.regen._hot.size == 8
     finally:
-        ca.close_chain(chain)
+        chain.db.close()
 
 
 def test_default_and_refusal(tmp_path):

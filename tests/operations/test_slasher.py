@@ -10,7 +10,7 @@ from ssz.signing import hash_tree_root, signing_root
 from validator import production
 from validator.evidence import attester_slashing
 from validator.keys import interop_privkey
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 
 T = get_types(C)
 

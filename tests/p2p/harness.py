@@ -19,6 +19,7 @@ def make_config(security: str = "noise", muxer: str = "mplex", **kw) -> P2PConfi
     host = HostConfig(security=(security,), muxers=(muxer,))
     kw.setdefault("timeouts", FAST)
     kw.setdefault("limits", PeerLimits(ban_seconds=60))
+    kw.setdefault("deliver_gossip", True)  # the tests observe accepted gossip there
     return P2PConfig(host=host, **kw)
 
 

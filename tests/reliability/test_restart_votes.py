@@ -10,7 +10,7 @@ from ssz.signing import hash_tree_root
 from tests.harness import ChainHarness
 from validator.catchup import CatchUpClient
 from validator.client import interop_keys
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 from validator.slashing_protection import SlashingProtection
 
 
@@ -84,6 +84,15 @@ class FakeBackend:
             process_slots(self.h.config, state, slot)
         return state
 
+    def dependent_root(self, epoch):
+        c = self.h.config
+        start = epoch * c.SLOTS_PER_EPOCH
+        state = self.state_at_slot_on_head(max(start, self.h.slots[self.root]))
+        return bytes(state.block_roots[(start - 1) % c.SLOTS_PER_HISTORICAL_ROOT]) if start else b""
+
+    async def on_head_state(self, slot, fn, *args):
+        return fn(self.state_at_slot_on_head(slot), *args)
+
     async def wait_for_block_at(self, slot):
         await trio.sleep_forever()
 
@@ -156,7 +165,7 @@ def test_own_slot_first_then_the_missed_ones(harness, two_blocks, tmp_path):
         await client.on_slot(6, trio.current_time())  # no block comes: attest at once
 
     trio.run(first_slot)
-    own_shard = client._duties_for(6).attesters_at(6)[0].shard
+    own_shard = trio.run(client._duties_for, 6).attesters_at(6)[0].shard
     assert len(backend.submitted) == 5  # slot 6, then 2..5
     assert int(backend.submitted[0].data.crosslink.shard) == own_shard
     assert client._missed == []
@@ -168,7 +177,7 @@ def test_missed_votes_use_the_head_as_it_was_at_the_start(harness, two_blocks, t
     old_head = h.root(two_blocks[0])  # slot 1
     backend = FakeBackend(h, old_head)
     client, protection = _client(h, backend, tmp_path)
-    client._plan(3)  # back at slot 3: slots 1 and 2 were missed
+    trio.run(client._plan, 3)  # back at slot 3: slots 1 and 2 were missed
     backend.root = h.root(two_blocks[1])  # a newer head (e.g. our own proposal)
     assert trio.run(client.catch_up, 4) == 2
     assert {bytes(a.data.beacon_block_root) for a in backend.submitted} == {old_head}

@@ -10,7 +10,7 @@ from ssz.signing import signing_root
 from validator import production
 from validator.client import ValidatorClient, interop_keys
 from validator.keys import interop_privkey
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 from validator.slashing_protection import SlashingProtection
 
 C = minimal
@@ -33,6 +33,14 @@ class FakeNode:
 
     def state_at_slot_on_head(self, slot):
         return production.state_at_slot(C, self.genesis, slot)
+
+    def dependent_root(self, epoch):
+        start = epoch * C.SLOTS_PER_EPOCH
+        state = self.state_at_slot_on_head(start)
+        return bytes(state.block_roots[(start - 1) % C.SLOTS_PER_HISTORICAL_ROOT]) if start else b""
+
+    async def on_head_state(self, slot, fn, *args):
+        return fn(self.state_at_slot_on_head(slot), *args)
 
     async def wait_for_block_at(self, slot):
         pass
@@ -132,10 +140,13 @@ def test_duties_follow_a_reorg_of_the_block_they_depend_on(tmp_path, genesis16, 
     sp = SlashingProtection(tmp_path / "sp")
     client = ValidatorClient(C, interop_keys(range(16)), node, sp, OperationPool(C))
     e1 = C.SLOTS_PER_EPOCH
-    client._duties_for(e1 + 1)
-    client._duties_for(e1 + 2)
-    assert len(calls) == 1
-    node.dependent = b"\x42" * 32
-    client._duties_for(e1 + 3)
-    assert len(calls) == 2
+
+    async def duties():
+        await client._duties_for(e1 + 1)
+        await client._duties_for(e1 + 2)
+        assert len(calls) == 1
+        node.dependent = b"\x42" * 32
+        await client._duties_for(e1 + 3)
+        assert len(calls) == 2
+    trio.run(duties)
     sp.close()

@@ -16,7 +16,7 @@ from validator.misbehave import MisbehavingClient
 from validator.misbehave_options import (
     Misbehave, Misbehaviour, add_arguments, from_args, parse_misbehave,
 )
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 from validator.slashing_protection import DoubleProposal, DoubleVote, SlashingProtection
 
 

@@ -2,8 +2,8 @@
 MAX_AGGREGATES_PER_DATA aggregates each, and MAX_OPS of each other operation kind."""
 from beacon.config import minimal
 from beacon.types import get_types
-from validator import op_pool
-from validator.op_pool import OperationPool
+from beacon.chain import op_pool
+from beacon.chain.op_pool import OperationPool
 
 T = get_types(minimal)
 Bits = T.Attestation.fields()["aggregation_bits"]

@@ -1,12 +1,14 @@
-"""The node's side of the p2p layer: P2PService + gossip rules + sync, wired together.
+"""The node's side of the p2p layer: P2PService + topic handlers + sync, wired together.
 
-    P2PService ──gossip (validated by GossipRules before forwarding)──> chain task
-         │   └──accepted messages channel──> drained here (metrics)
+    P2PService ──gossip──> topics.GossipBoundary ──> BlockTopic / AttestationTopic /
+         │                                            OperationTopic ──> chain task
+         ├── req/resp server reads chain_view.SnapshotChainView
          ├── handshake statuses ──> SyncService (range sync from peers ahead)
          └── req/resp client <── SyncService (ranges, parent lookups by root)
 
-`Network` is what the rest of the node sees: identity, peer list, publish, requests,
-close. No libp2p type crosses it; p2p errors are caught in SyncService.
+`Network` is what the rest of the node sees: identity, peer list, publish, requests.
+No libp2p type crosses it. Peer policy lives here too: statuses are re-asked every
+`STATUS_REFRESH_SLOTS` so a node that fell behind notices and syncs.
 """
 from __future__ import annotations
 
@@ -15,11 +17,15 @@ import os
 
 import trio
 
-from beacon.node.gossip_rules import GossipRules, Verdict
-from beacon.node.p2p_chain import P2PChain
-from beacon.node.sync import SyncService
+from beacon.network.attestation_topic import AttestationTopic
+from beacon.network.block_topic import BlockTopic
+from beacon.network.chain_view import SnapshotChainView
+from beacon.network.operation_topic import operation_topics
+from beacon.network.signature_batch import SignatureBatch
+from beacon.network.sync import SyncService
+from beacon.network.topics import GossipBoundary, register
 from beacon.types import get_types
-from p2p.api import ValidationResult
+from p2p.errors import P2PError
 from p2p.gossip import Topic
 from p2p.host import HostConfig
 from p2p.identity import load_or_create
@@ -27,8 +33,6 @@ from p2p.service import P2PConfig, P2PService
 
 log = logging.getLogger(__name__)
 
-_VERDICT = {Verdict.ACCEPT: ValidationResult.ACCEPT, Verdict.IGNORE: ValidationResult.IGNORE,
-            Verdict.REJECT: ValidationResult.REJECT}
 STATUS_REFRESH_SLOTS = 8  # re-ask peers' status this often, to notice we fell behind
 
 
@@ -38,11 +42,9 @@ def parse_listen(maddr: str) -> tuple[str, int]:
 
 
 class Network:
-    def __init__(self, config, service: P2PService, rules: GossipRules, sync: SyncService,
-                 metrics=None):
+    def __init__(self, config, service: P2PService, sync: SyncService, metrics=None):
         self.config = config
         self.svc = service
-        self.rules = rules
         self.sync = sync
         self.metrics = metrics
 
@@ -61,17 +63,14 @@ class Network:
         return out
 
     # --- publishing --------------------------------------------------------------
-    async def publish_block(self, block) -> None:
-        await self._publish(Topic.BEACON_BLOCK, block)
-
-    async def publish_attestation(self, attestation) -> None:
-        await self._publish(Topic.BEACON_ATTESTATION, attestation)
-
-    async def _publish(self, topic: Topic, value) -> None:
+    async def publish(self, topic: Topic, value) -> None:
+        """Publish under every name of `topic`; a failure loses this message only."""
         try:
             await self.svc.publish(topic, value)
-        except Exception as e:  # a publish failure loses one message, not the node
-            log.warning("publishing on %s failed: %s", topic.topic_id, e)
+        except Exception as e:  # noqa: BLE001 - py-libp2p's pubsub.publish raises its own
+            # untranslated errors (no peers, closed streams); any of them loses this one
+            # message, which is already imported here, and must not cost the caller's duty.
+            log.warning("publishing on %s failed: %s: %s", topic.topic_id, type(e).__name__, e)
             return
         if self.metrics:
             self.metrics.gossip_messages_published_total.inc(topic=topic.topic_id)
@@ -83,30 +82,7 @@ class Network:
     async def request_blocks_by_root(self, peer, roots):
         return await self.svc.blocks_by_root(peer, roots)
 
-    async def close(self) -> None:
-        """Goodbyes are sent by P2PService's own shutdown path; nothing else to do."""
-
-    # --- tasks -------------------------------------------------------------------
-    def _validator(self, topic: Topic):
-        async def validate(value, peer: str) -> ValidationResult:
-            if self.metrics:
-                self.metrics.gossip_messages_received_total.inc(topic=topic.topic_id)
-            if topic is Topic.BEACON_BLOCK:
-                verdict = await self.rules.block(value, peer)
-            elif topic is Topic.BEACON_ATTESTATION:
-                verdict = await self.rules.attestation(value, peer)
-            else:
-                verdict = await self.rules.operation(topic.name.lower(), value, peer)
-            if verdict is Verdict.REJECT and self.metrics:
-                self.metrics.gossip_messages_rejected_total.inc(topic=topic.topic_id)
-            return _VERDICT[verdict]
-        return validate
-
-    async def drain_deliveries(self) -> None:
-        """Accepted messages were already imported by validation; keep the channel moving."""
-        async for _ in self.svc.gossip_messages:
-            pass
-
+    # --- peer policy ---------------------------------------------------------------
     async def watch_peers(self, clock) -> None:
         """Feed handshake statuses to sync; refresh statuses now and then."""
         seen: dict[str, int] = {}
@@ -136,7 +112,7 @@ class Network:
         with trio.move_on_after(5):
             try:
                 self.svc.peers.record(peer).status = await self.svc.request_status(peer)
-            except Exception as e:
+            except P2PError as e:
                 log.debug("status refresh from %s failed: %s", peer, e)
 
 
@@ -150,16 +126,19 @@ async def start_network(nursery, options, cs, pool, metrics, clock) -> Network:
     identity = load_or_create(options.datadir, key)
     p2p_config = P2PConfig(host=HostConfig(listen_ip=ip, port=port),
                            static_peers=tuple(options.peers))
-    svc = P2PService(identity, P2PChain(config, cs.chain), get_types(config), p2p_config)
-    rules = GossipRules(config, cs, clock, pool, metrics)
+    svc = P2PService(identity, SnapshotChainView(config, cs), get_types(config), p2p_config)
     sync = SyncService(config, cs, None)
-    network = Network(config, svc, rules, sync, metrics)
+    network = Network(config, svc, sync, metrics)
     sync.network = network
+    batch = SignatureBatch()
+    await nursery.start(batch.run)
     await nursery.start(svc.run)
+    boundary = GossipBoundary(svc.peers, metrics)
+    cs.feedback = boundary.after_import
+    blocks = BlockTopic(config, cs, clock)
     # Set before the first message can be processed: nothing awaited since `started`.
-    for topic in Topic:
-        svc.gossip.set_validator(topic, network._validator(topic))
+    register(svc.gossip, boundary, [blocks, AttestationTopic(config, cs, clock, blocks, batch),
+                                    *operation_topics(cs, pool)])
     await nursery.start(sync.run)
-    nursery.start_soon(network.drain_deliveries)
     nursery.start_soon(network.watch_peers, clock)
     return network

@@ -1,8 +1,9 @@
 """Catch-up sync: range sync from peers that are ahead, and parent lookups by root.
 
 In: peer statuses from the handshake (`on_peer_status`), lookup requests from the chain
-task (a block or vote whose parent/target is unknown). Out: blocks submitted to the
-chain task, in slot order, as source "sync" or "lookup".
+task and the attestation topic (a block or vote whose parent/target is unknown). Out:
+blocks submitted to the chain task, in slot order, as source "sync" or "lookup"; our
+head and finality come from the chain's published snapshot.
 
 Range sync asks one peer at a time for `BATCH` slots from just after our finalized
 slot, and moves on while the peer keeps giving blocks we can import, until our head
@@ -20,10 +21,15 @@ from dataclasses import dataclass
 
 import trio
 
-from beacon.node import chain_adapter as ca
-from beacon.node.chain_service import ChainService, LookupRequest, Outcome
+from beacon.chain.errors import AlreadyKnown, GossipAction
+from beacon.chain.service import ChainService, LookupRequest
+from p2p.errors import P2PError
 
 log = logging.getLogger(__name__)
+
+
+class InvalidSyncBlock(Exception):
+    """A peer served a block the chain rejects: this sync attempt ends."""
 
 BATCH = 64
 MAX_LOOKUP_DEPTH = 32
@@ -105,7 +111,6 @@ class SyncService:
         self._status_send, self._status_recv = trio.open_memory_channel(STATUS_QUEUE)
         self._lookups_seen: dict[bytes, int] = {}
         self.progress = SyncProgress()
-        self.syncing = False
 
     def on_peer_status(self, peer, head_slot: int, head_root: bytes) -> None:
         """Called by the network after a handshake; never blocks."""
@@ -124,20 +129,18 @@ class SyncService:
     async def _range_loop(self) -> None:
         async with self._status_recv:
             async for peer, head_slot, head_root in self._status_recv:
-                if head_slot <= ca.head(self.cs.chain)[1]:
+                if head_slot <= self.cs.snapshot.head_slot:
                     continue
-                self.syncing = True
                 self.progress.start(head_slot)
                 try:
                     await self._range_sync(peer, head_slot, head_root)
-                except Exception as e:  # a bad peer ends this attempt, not the node
+                except (P2PError, InvalidSyncBlock) as e:  # a bad peer ends this attempt
                     log.info("range sync from %s stopped: %s", _short(peer), e)
                 finally:
-                    self.syncing = False
                     self.progress.finish()
 
     async def _range_sync(self, peer, target_slot: int, head_root: bytes) -> None:
-        fin_epoch, _ = ca.finalized_checkpoint(self.cs.chain)
+        fin_epoch, _ = self.cs.snapshot.finalized
         start = fin_epoch * self.config.SLOTS_PER_EPOCH + 1
         log.info("syncing from %s: slots %d..%d", _short(peer), start, target_slot)
         while start <= target_slot:
@@ -145,19 +148,19 @@ class SyncService:
                 peer, head_root, start, BATCH, 1)
             imported = 0
             for block in sorted(blocks, key=lambda b: int(b.slot)):
-                result = await self.cs.submit("block", block, "sync", peer)
-                if result.outcome is Outcome.INVALID:
-                    raise ValueError(f"invalid block at slot {int(block.slot)}: {result.reason}")
-                counted = result.outcome in (Outcome.IMPORTED, Outcome.KNOWN)
+                error = await self.cs.import_block(block, "sync", peer)
+                if error is not None and error.gossip is GossipAction.REJECT:
+                    raise InvalidSyncBlock(str(error))
+                counted = error is None or isinstance(error, AlreadyKnown)
                 imported += counted
                 self.progress.record(int(counted))
                 if self.progress.log_due():
-                    log.info("sync: %s", self.progress.log_line(ca.head(self.cs.chain)[1]))
+                    log.info("sync: %s", self.progress.log_line(self.cs.snapshot.head_slot))
             start += BATCH
             if not blocks and start > target_slot:
                 break
         log.info("synced from %s up to slot %d (head now %d)", _short(peer), target_slot,
-                 ca.head(self.cs.chain)[1])
+                 self.cs.snapshot.head_slot)
 
     # --- parent lookups -------------------------------------------------------
     async def _lookup_loop(self) -> None:
@@ -166,7 +169,7 @@ class SyncService:
                 await self._lookup(req)
 
     async def _lookup(self, req: LookupRequest) -> None:
-        if req.peer is None or ca.block_by_root(self.cs.chain, req.root) is not None:
+        if req.peer is None or self.cs.snapshot.knows_block(req.root):
             return
         depth = self._lookups_seen.get(req.root, 0)
         if depth >= MAX_LOOKUP_DEPTH or len(self._lookups_seen) > 4096:
@@ -175,13 +178,13 @@ class SyncService:
         self._lookups_seen[req.root] = depth + 1
         try:
             blocks = await self.network.request_blocks_by_root(req.peer, [req.root])
-        except Exception as e:
+        except P2PError as e:
             log.debug("lookup of %s from %s failed: %s", req.root.hex()[:12], _short(req.peer), e)
             return
         for block in blocks:
             if block is not None:
                 # Its own unknown parent (if any) comes back here through the chain task.
-                await self.cs.submit("block", block, "lookup", req.peer)
+                await self.cs.import_block(block, "lookup", req.peer)
 
 
 def _short(peer) -> str:

@@ -1,5 +1,5 @@
 """Sync progress: distance, blocks/s over a window and an ETA, as /eth/v1/node/syncing shows."""
-from beacon.node.sync import LOG_INTERVAL, RATE_WINDOW, SyncProgress
+from beacon.network.sync import LOG_INTERVAL, RATE_WINDOW, SyncProgress
 
 
 class FakeTime:

@@ -4,7 +4,7 @@ from beacon.state_transition import helpers as h
 from beacon.state_transition.slot import process_slots
 from beacon.types import get_types
 from ssz.signing import hash_tree_root
-from validator.op_pool import OperationPool
+from beacon.chain.op_pool import OperationPool
 
 C = minimal
 T = get_types(C)
