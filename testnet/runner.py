@@ -218,8 +218,9 @@ class Run:
                 self.nodes[p.name].multiaddr(timeout=60)
 
     def deadline(self) -> float:
-        """Seconds since t0 by which the goal must be met: the goal's slot time x 1.5,
-        plus a minute of margin (and the genesis delay)."""
+        """Seconds since t0 by which the goal must be met: 1.5x the time to the goal epoch
+        plus the scenario's slack (`extra_epochs`, 2 by default: epoch N is finalized at
+        the earliest when epoch N + 2 starts), a minute of margin, and the genesis delay."""
         if self.goal_epoch is None:
             return (self.genesis_time - time.time()) + self.now() + 60
         epochs = self.goal_epoch + self.sc.extra_epochs
@@ -321,7 +322,8 @@ class Run:
                        "net": self.network.kind if self.network else
                        ("netns" if self.use_netns() else "loopback"),
                        "with": self.opts.with_kind, "ours": self.opts.ours_role,
-                       "genesis_time": self.genesis_time},
+                       "genesis_time": self.genesis_time,
+                       "node_nice": os.environ.get("TESTNET_NODE_NICE") or None},
             "nodes": nodes, "events": self.events_log, "marks": self.marks,
             "extra": self.extra, "series": self.series,
         }

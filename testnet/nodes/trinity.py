@@ -6,10 +6,14 @@ Built by `interop/build-peers.sh` into `.peers/`. Observed through its JSON-RPC 
     Node listening: /ip4/127.0.0.1/tcp/PORT/p2p/16Uiu2...                 -> multiaddr
     status at slot S in epoch E: ... finalized_checkpoint E, 0xabcd..ef01  -> finalized
     ... current_justified_checkpoint E, 0x....                            -> justified
+    Handshake from|to [peer=]ID is finished. Added to the `handshake_peers`  -> peers
+    Disconnect from ID                                                    -> peers
 
-Trinity binds 127.0.0.1 only (hard-coded), so it cannot live in a network namespace;
-its validators are limited to the 16 interop keys it ships (indices 0..15). It runs
-several processes; `stop` signals the whole process group, which ends them all.
+Trinity binds 127.0.0.1 only (hard-coded), so it cannot live in a network namespace.
+Its `--validators` takes only the 16 interop keys it ships, so we hand it the keys of
+any range in its own YAML key-file format (`--validators-from-yaml-key-file`; it maps
+each key to its index by pubkey in the genesis state). It runs several processes;
+`stop` signals the whole process group, which ends them all.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from testnet.nodes.base import Capabilities, Node, NodeStatus
 from testnet.nodes.lodestar import LogFollower
+from validator.keys import interop_privkey, interop_pubkey
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".peers" / "bin" / "trinity-2019"
@@ -28,11 +33,13 @@ _LISTENING = re.compile(rb"Node listening: (/ip4/\S+/p2p/\w+)")
 _FINALIZED = re.compile(rb"finalized_checkpoint (\d+), ")
 _JUSTIFIED = re.compile(rb"current_justified_checkpoint (\d+), ")
 _IMPORTED = re.compile(rb"Successfully imported block")
+_HANDSHAKE = re.compile(rb"Handshake (?:from |to peer=)(\w+) is finished")
+_DISCONNECT = re.compile(rb"Disconnect from (\w+)")
 
 
 class TrinityNode(Node):
     kind = "trinity-2019"
-    caps = Capabilities(max_validators=16, min_seconds_per_slot=6, sync_from_genesis=False,
+    caps = Capabilities(max_validators=None, min_seconds_per_slot=6, sync_from_genesis=False,
                         runs_in_netns=False, reports_roots=True, ancestry=False,
                         startup_seconds=25)
 
@@ -43,12 +50,11 @@ class TrinityNode(Node):
         self.justified = 0
         self.finalized = 0
         self.heads: dict[str, tuple[int, str]] = {}     # block root -> (slot, state root)
+        self.peers: set[str] = set()                    # handshaken peer ids
 
     def start(self, validators: range, peers: list[str]) -> None:
         if not BIN.exists():
             raise RuntimeError(f"{BIN} missing: run `bash interop/build-peers.sh trinity`")
-        if len(validators) and validators.stop > 16:
-            raise ValueError("Trinity 2019 knows only interop keys 0..15")
         self.datadir.mkdir(parents=True, exist_ok=True)
         argv = [str(BIN), "-l", "DEBUG", "--trinity-root-dir", str(self.datadir.resolve()),
                 "--port", str(self.net.p2p_port),
@@ -59,8 +65,15 @@ class TrinityNode(Node):
                  "--genesis-state-ssz-path", str(Path(self.ctx.genesis_ssz).resolve()),
                  "--wipedb"]
         if len(validators):
-            argv += ["--validators", ",".join(str(i) for i in validators)]
+            argv += ["--validators-from-yaml-key-file", str(self._write_keys(validators))]
         self.spawn(argv)
+
+    def _write_keys(self, validators: range) -> Path:
+        path = self.datadir / "interop-keys.yaml"
+        path.write_text("".join(
+            f"- privkey: 0x{interop_privkey(i):064x}\n  pubkey: 0x{interop_pubkey(i).hex()}\n"
+            for i in validators))
+        return path.resolve()
 
     def _follow(self) -> None:
         for line in self.log_follower.new_lines():
@@ -70,6 +83,12 @@ class TrinityNode(Node):
             m = _JUSTIFIED.search(line)
             if m:
                 self.justified = max(self.justified, int(m[1]))
+            m = _HANDSHAKE.search(line)
+            if m:
+                self.peers.add(m[1].decode())
+            m = _DISCONNECT.search(line)
+            if m:
+                self.peers.discard(m[1].decode())
             if self.maddr is None:
                 m = _LISTENING.search(line)
                 if m:
@@ -104,6 +123,7 @@ class TrinityNode(Node):
             self.heads[s.head_root] = (s.head_slot, _hex(head["state_root"]))
         s.justified_epoch = self.justified
         s.finalized_epoch = self.finalized
+        s.peers = len(self.peers)
         return s
 
     def block_state_roots(self, limit: int = 256) -> dict[str, str] | None:

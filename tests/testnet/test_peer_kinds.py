@@ -2,9 +2,12 @@
 peers' own log lines (formats copied from runs of Lodestar a740650 and Trinity 019f8ea)."""
 from pathlib import Path
 
+import yaml
+
 from testnet.nodes.base import NodeNet, RunContext
 from testnet.nodes.lodestar import LodestarNode, LogFollower
 from testnet.nodes.trinity import TrinityNode
+from validator.keys import interop_privkey, interop_pubkey
 
 ROOT_A = "6d3cfbf8a7bc829a80ebdd2009c0aa2ea1c8378360291b73b29600de6082087b"
 ROOT_B = "26c7575b0bb76e99f5b6bc016103ff3a55ec500632d35db7068127647a940f95"
@@ -32,6 +35,11 @@ TRINITY_LOG = (
     "44 in epoch 5: state_root a4cb..077d, finalized_checkpoint 3, 5803..ad05\x1b[0m\n"
     "   DEBUG  2026-12-01 23:30:44,492             Validator  status at slot 44 in epoch 5:"
     " previous_justified_checkpoint 3, 5803..ad05, current_justified_checkpoint 4, 21a5..efac\n"
+    "   DEBUG  2026-12-02 02:53:25,996                  Node  Handshake from 16Uiu2HAmLnyt is "
+    "finished. Added to the `handshake_peers`\n"
+    "   DEBUG  2026-12-02 02:53:26,996                  Node  Handshake to peer=16Uiu2HAmXyz is "
+    "finished. Added to the `handshake_peers`\n"
+    "   DEBUG  2026-12-02 02:53:27,996                  Node  Disconnect from 16Uiu2HAmXyz\n"
 )
 
 
@@ -68,3 +76,14 @@ def test_trinity_log(tmp_path):
     assert node.multiaddr(timeout=1) == "/ip4/127.0.0.1/tcp/31399/p2p/16Uiu2HAm5nPCg"
     node._follow()
     assert (node.justified, node.finalized) == (4, 3)
+    assert node.peers == {"16Uiu2HAmLnyt"}     # one handshake each way, then one left
+
+
+def test_trinity_gets_any_key_range_in_its_own_format(tmp_path):
+    # Trinity's --validators knows only its 16 shipped keys; we hand it a key file in
+    # the format of its shipped one (0x-hex privkey and pubkey per entry).
+    node = _node(TrinityNode, tmp_path)
+    node.datadir.mkdir(parents=True)
+    entries = yaml.safe_load(node._write_keys(range(14, 20)).read_text())
+    assert [e["privkey"] for e in entries] == [interop_privkey(i) for i in range(14, 20)]
+    assert entries[-1]["pubkey"] == int.from_bytes(interop_pubkey(19), "big")
