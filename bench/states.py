@@ -9,12 +9,12 @@ from beacon.state_transition.helpers import (
 )
 from beacon.state_transition.context import EpochContext
 from beacon.state_transition.merkle import uint64_list_root
-from beacon.types import get_types
+from beacon.protocol import DEFAULT as PROTOCOL
 
 
 def state_with_validators(config: Config, count: int, epoch: int = 3):
     """A state at the last slot of `epoch` with `count` active validators at 32 ETH."""
-    T = get_types(config)
+    T = PROTOCOL.types(config)
     max_eb = config.MAX_EFFECTIVE_BALANCE
     far = config.FAR_FUTURE_EPOCH
     validator_type = T.Validator
@@ -37,7 +37,7 @@ def state_with_validators(config: Config, count: int, epoch: int = 3):
 
 def add_full_participation(config: Config, state, ctx: EpochContext | None = None) -> None:
     """Pending attestations from every committee of the previous and current epochs."""
-    T = get_types(config)
+    T = PROTOCOL.types(config)
     current = int(state.slot) // config.SLOTS_PER_EPOCH
     for epoch, field in ((current - 1, "previous_epoch_attestations"), (current, "current_epoch_attestations")):
         pending = []
