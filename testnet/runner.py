@@ -190,6 +190,7 @@ class Run:
         cls = KINDS[self.kind_of(plan)]
         node = cls(plan.name, plan.role, self.workdir, self.network.allocate(i), self.ctx)
         peers = [self.nodes[d].multiaddr() for d in plan.dials]
+        node.flags = plan.flags
         node.start(plan.validators, peers)
         self.nodes[plan.name] = node
         self.trackers[plan.name] = HeadTracker(node, self)

@@ -124,7 +124,11 @@ class ValidatorClient:
             # The pool's cheap checks let through an operation the state rejects: a
             # block without operations beats a missed slot.
             log.warning("pooled operations do not apply at slot %d (%s); proposing without", slot, e)
-            block = production.build_block(c, state, **body)
+            try:
+                block = production.build_block(c, state, **body)
+            except StateTransitionError as e:  # e.g. our proposer was slashed: attest still
+                log.warning("cannot propose at slot %d: %s", slot, e)
+                return
         root = signing_root(block)
         try:
             self.protection.check_and_record_block(key.pubkey, slot, root)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from beacon import bls
 from beacon.config import Config
+from beacon.operations.check import includable
 from beacon.types import get_types
 from ssz.signing import hash_tree_root
 
@@ -171,7 +172,7 @@ class OperationPool:
         exits = [op for i, op in self.voluntary_exits.items()
                  if i < len(vals) and int(vals[i].exit_epoch) == c.FAR_FUTURE_EPOCH
                  and int(op.epoch) <= epoch]
-        return {"attestations": self.attestations_for_block(state),
-                "proposer_slashings": prop[:c.MAX_PROPOSER_SLASHINGS],
-                "attester_slashings": att[:c.MAX_ATTESTER_SLASHINGS],
-                "voluntary_exits": exits[:c.MAX_VOLUNTARY_EXITS]}
+        # Only those that apply together, in block order (beacon/operations/check.py).
+        return includable(c, state, {
+            "attestations": self.attestations_for_block(state),
+            "proposer_slashings": prop, "attester_slashings": att, "voluntary_exits": exits})

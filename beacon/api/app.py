@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from beacon.api import beacon_routes, debug_routes, fork_view, node_routes
+from beacon.api import beacon_routes, debug_routes, fork_view, node_routes, pool_routes
 from beacon.api.backend import ApiBackend
 from beacon.api.errors import EXCEPTION_HANDLERS
 from beacon.api.metrics import NodeMetrics
@@ -23,6 +23,7 @@ ROUTE_MODULES = (
     beacon_routes,
     debug_routes,
     fork_view,
+    pool_routes,
 )
 
 

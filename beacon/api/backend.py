@@ -32,6 +32,10 @@ class ApiBackend(Protocol):
     # head_slot:int, sync_distance:int, is_syncing:bool, and while range sync runs:
     # blocks_per_second:float, eta_seconds:float|None
     def sync_status(self) -> dict: ...
+    config: Any  # the preset (pool_routes decodes operations with its types)
+    # beacon.operations.submit: check on the head state, pool, publish; raises OperationRejected
+    async def submit_operation(self, kind: str, op) -> None: ...
+    def pooled_operations(self, kind: str) -> list: ...
 
 
 def backend(request: Request) -> ApiBackend:

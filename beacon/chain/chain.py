@@ -51,12 +51,17 @@ _UNEXPECTED = (ValueError, IndexError, KeyError, AssertionError, OverflowError, 
 class Chain:
     """Use `Chain.open(config, db, anchor_state)`; see the module docstring.
 
+    `observer` (e.g. beacon.operations.slasher.Slasher) is told of every block and vote
+    after it verified: on_block(root, block, post_state), on_attestation(indexed).
+
     Args (of open):
         now: wall clock in unix seconds (tests pass a fake).
         clock_disparity: seconds a block may arrive before its slot starts.
         signatures: VERIFY in production; SKIP for trusted replays.
         hot_states: states kept in memory.
     """
+
+    observer = None
 
     def __init__(self, config: Config, db: ChainDB, regen: StateRegen, fc: ForkChoice,
                  now: Callable[[], float], signatures: Signatures):
@@ -231,6 +236,8 @@ class Chain:
         self._head = new_head
         if change.finalized:
             self._prune()
+        if self.observer is not None:
+            self.observer.on_block(root, block, state)
         return root
 
     def _block_attestation_votes(self, state, block) -> list[int]:
@@ -322,4 +329,6 @@ class Chain:
                 self._put_votes(b, changed)
                 write_head_change(self.db, b, fc.proto, old_head, new_head)
             self._head = new_head
+        if self.observer is not None:
+            self.observer.on_attestation(indexed)
         return changed

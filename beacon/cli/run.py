@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from beacon.cli.errors import UserError
+from validator import misbehave_options as misbehave
 
 
 def _validator_range(text: str) -> range:
@@ -76,6 +77,7 @@ def register(subparsers) -> None:
                    "rebuilt by replaying blocks")
     p.add_argument("--log-level", default="info",
                    choices=("debug", "info", "warning", "error"))
+    misbehave.add_arguments(p)  # hidden, testnets only: --misbehave, --attest-delay
     p.set_defaults(func=run)
 
 
@@ -94,4 +96,5 @@ def run(args) -> int:
             log_level=args.log_level, state_cache_size=args.state_cache_size)
     except OptionsError as e:
         raise UserError(str(e)) from None
+    options.extra["misbehaviour"] = misbehave.from_args(args)
     return node_main(options, fast_exit=True)

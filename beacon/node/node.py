@@ -31,6 +31,7 @@ from beacon.node.chain_service import ChainService
 from beacon.node.clock import SlotClock
 from beacon.node.options import NodeOptions, OptionsError
 from beacon.node.views import NodeView
+from beacon.operations.slasher import Slasher
 from validator.op_pool import OperationPool
 
 log = logging.getLogger("beacon.node")
@@ -71,6 +72,7 @@ async def run_node(options: NodeOptions, *, handle_signals: bool = True,
                           state_cache_size=options.state_cache_size)
     metrics = NodeMetrics()
     pool = OperationPool(config)
+    chain.observer = Slasher(config, pool, lambda: ca.state_at_block(chain, ca.head(chain)[0]))
     genesis_time = int(ca.genesis_state(chain).genesis_time)
     clock = SlotClock(genesis_time, config.SECONDS_PER_SLOT, config.SLOTS_PER_EPOCH)
     cs = ChainService(chain, config, metrics, pool)
@@ -135,12 +137,13 @@ async def _start_network(nursery, options, cs, pool, metrics, clock):
 
 
 def _make_validator(options, view, pool, metrics):
-    from validator.client import ValidatorClient, interop_keys
+    from validator.client import interop_keys
+    from validator.misbehave import make_client
     from validator.slashing_protection import SlashingProtection
 
     protection = SlashingProtection(options.datadir / "slashing_protection")
     keys = interop_keys(options.validator_indices)
-    return ValidatorClient(options.config, keys, view, protection, pool, metrics), protection
+    return make_client(options, keys, view, protection, pool, metrics), protection
 
 
 def _banner(options, view, http_port, metrics_port) -> None:

@@ -12,6 +12,7 @@ import logging
 
 from beacon.node import chain_adapter as ca
 from beacon.node.chain_service import ChainService, Outcome
+from beacon.operations.submit import pooled_operations, submit_operation
 from beacon.state_transition.helpers import get_beacon_proposer_index
 from beacon.state_transition.slot import process_slots
 from ssz.signing import hash_tree_root
@@ -101,6 +102,13 @@ class NodeView:
                           blocks_per_second=progress.blocks_per_second,
                           eta_seconds=progress.eta_seconds)
         return status
+
+    async def submit_operation(self, kind: str, op) -> None:  # beacon/operations/submit.py
+        await submit_operation(self.config, self.state_at_block(self.head()[0]), self.cs.pool,
+                               self.network, kind, op)
+
+    def pooled_operations(self, kind: str) -> list:
+        return pooled_operations(self.cs.pool, kind)
 
     # --- ValidatorBackend ----------------------------------------------------
     def state_at_slot_on_head(self, slot: int):

@@ -98,6 +98,7 @@ class Node(ABC):
 
     kind: ClassVar[str] = "?"
     caps: ClassVar[Capabilities] = Capabilities()
+    flags: tuple[str, ...] = ()     # the plan's extra flags; kinds that cannot honour them ignore them
 
     def __init__(self, name: str, role: str, workdir: Path, net: NodeNet, ctx: RunContext,
                  transport=None):

@@ -31,6 +31,7 @@ class OursNode(Node):
             argv += ["--validators", f"{validators.start}:{len(validators)}"]
         for p in peers:
             argv += ["--peer", p]
+        argv += list(self.flags)   # scenario flags (--misbehave, --attest-delay)
         self.spawn(argv, cwd=ROOT)
 
     def get(self, path: str, timeout: float = 3.0):

@@ -19,6 +19,7 @@ class NodePlan:
     dials: tuple[str, ...] = ()      # names of nodes this one dials (static peers)
     join_epoch: float | None = None  # started late, with an empty datadir
     kind: str | None = None          # fixed node kind (mixed nets); else from the role
+    flags: tuple[str, ...] = ()      # extra `beacon-node run` flags (--misbehave...; ours only)
 
 
 @dataclass(frozen=True)
