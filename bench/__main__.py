@@ -14,6 +14,7 @@ BENCH_MODULES = (
     "bench.bls_bench",
     "bench.genesis_bench",
     "bench.transition_bench",
+    "bench.state_load_bench",
     "bench.chain_bench",
     "bench.p2p_bench",
     "bench.gossip_forward_bench",

@@ -7,13 +7,14 @@ from beacon.state_transition.helpers import (
     get_block_root, get_committee_count, get_crosslink_committee, get_start_shard,
     compute_start_slot_of_epoch,
 )
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.merkle import uint64_list_root
-from beacon.types import get_types
+from beacon.protocol import DEFAULT as PROTOCOL
 
 
 def state_with_validators(config: Config, count: int, epoch: int = 3):
     """A state at the last slot of `epoch` with `count` active validators at 32 ETH."""
-    T = get_types(config)
+    T = PROTOCOL.types(config)
     max_eb = config.MAX_EFFECTIVE_BALANCE
     far = config.FAR_FUTURE_EPOCH
     validator_type = T.Validator
@@ -34,18 +35,18 @@ def state_with_validators(config: Config, count: int, epoch: int = 3):
     return state
 
 
-def add_full_participation(config: Config, state) -> None:
+def add_full_participation(config: Config, state, ctx: EpochContext | None = None) -> None:
     """Pending attestations from every committee of the previous and current epochs."""
-    T = get_types(config)
+    T = PROTOCOL.types(config)
     current = int(state.slot) // config.SLOTS_PER_EPOCH
     for epoch, field in ((current - 1, "previous_epoch_attestations"), (current, "current_epoch_attestations")):
         pending = []
-        start = get_start_shard(config, state, epoch)
-        count = get_committee_count(config, state, epoch)
+        start = get_start_shard(config, state, epoch, ctx=ctx)
+        count = get_committee_count(config, state, epoch, ctx=ctx)
         per_slot = count // config.SLOTS_PER_EPOCH
         for offset in range(count):
             shard = (start + offset) % config.SHARD_COUNT
-            committee = get_crosslink_committee(config, state, epoch, shard)
+            committee = get_crosslink_committee(config, state, epoch, shard, ctx=ctx)
             slot = compute_start_slot_of_epoch(config, epoch) + offset // per_slot
             bits_type = T.PendingAttestation.fields()["aggregation_bits"]
             data = T.AttestationData(

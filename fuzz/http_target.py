@@ -95,11 +95,11 @@ def _make():
 
     from beacon.api.app import build_api_app
     from beacon.config import minimal
-    from beacon.types import get_types
+    from beacon.protocol import DEFAULT as PROTOCOL
     from ssz.codec import decode, encode
     import atexit
     import tempfile
-    T = get_types(minimal)
+    T = PROTOCOL.types(minimal)
     tmp = tempfile.TemporaryDirectory(prefix="fuzz-http-")
     view = _real_view(tmp.name)
     atexit.register(lambda: (view.cs.chain.db.close(), tmp.cleanup()))

@@ -118,8 +118,8 @@ def _response_type(name: str):
     if hasattr(p2p.messages, name):
         return getattr(p2p.messages, name)
     from beacon.config import minimal
-    from beacon.types import get_types
-    return get_types(minimal).by_name(name)
+    from beacon.protocol import DEFAULT as PROTOCOL
+    return PROTOCOL.types(minimal).by_name(name)
 
 
 def _response_make(method_name: str, framing_name: str, type_name: str):
@@ -193,13 +193,13 @@ def _gossip_make(topic_name: str):
         from types import SimpleNamespace
 
         from beacon.config import minimal
-        from beacon.types import get_types
+        from beacon.protocol import DEFAULT as PROTOCOL
         from p2p.api import ValidationResult
         from p2p.gossip import Gossip, Topic
         from p2p.peers import PeerManager
         from ssz.codec import encode
         topic = Topic[topic_name]
-        gossip = Gossip(SimpleNamespace(), get_types(minimal), PeerManager(), "me")
+        gossip = Gossip(SimpleNamespace(), PROTOCOL.types(minimal), PeerManager(), "me")
         seen = []
 
         async def capture(value, forwarder):

@@ -18,8 +18,8 @@ def _resolve(type_name: str):
         import p2p.messages
         return getattr(p2p.messages, type_name)
     from beacon.config import minimal
-    from ssz.lookup import type_by_name
-    return type_by_name(minimal, type_name)
+    from beacon.protocol import DEFAULT
+    return DEFAULT.type_by_name(minimal, type_name)
 
 
 def check_roundtrip(typ, data: bytes) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import trio
 
 from p2p.api import ChainInterface, GossipMessage
+from p2p.encoding import Encoding
 from p2p.errors import (
     ErrorResponse, P2PError, ProtocolViolation, ReqRespError, ResponseTimeout, StreamError,
     TTFBTimeout, UnsupportedProtocol,
@@ -32,7 +33,9 @@ from p2p.messages import (
 )
 from p2p.peers import PeerAction, PeerLimits, PeerManager, redial_forever
 from p2p.reqresp import client
-from p2p.reqresp.protocols import ALL, HANDSHAKE_ORDER, Dialect, Framing, Method, Timeouts
+from p2p.reqresp.protocols import (
+    ALL, ENCODINGS, HANDSHAKE_ORDER, Dialect, Framing, Method, Timeouts,
+)
 from p2p.reqresp.server import ReqRespServer
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,9 @@ class P2PConfig:
     # A peer that dialed us and sent no status/hello by then gets ours (Trinity 2019
     # never sends one when it dials).
     inbound_handshake_grace: float = 3.0
+    # Encoding of the requests we send. The 2019 interop clients speak only `ssz`; both
+    # encodings are always served (ENCODINGS).
+    request_encoding: Encoding = Encoding.SSZ
 
 
 class P2PService:
@@ -87,7 +93,9 @@ class P2PService:
             host.on_handler_error = lambda peer, e: self.peers.report(
                 peer, PeerAction.PROTOCOL_VIOLATION, f"handler error {type(e).__name__}")
             for method in ALL:
-                host.set_handler(method.protocol_id, self._handler(method))
+                for encoding in ENCODINGS:
+                    host.set_handler(method.protocol_id_for(encoding),
+                                     self._handler(method, encoding))
             self.gossip = Gossip(host.pubsub, self.types, self.peers, self.peer_id)
             self.listen_addrs = host.listen_addrs
             try:
@@ -106,9 +114,9 @@ class P2PService:
                             n.start_soon(self._goodbye_quietly, peer,
                                          GoodbyeReason.CLIENT_SHUTDOWN)
 
-    def _handler(self, method: Method):
+    def _handler(self, method: Method, encoding: Encoding = Encoding.SSZ):
         async def handle(stream: Any) -> None:
-            await self.server.handle(method, stream)
+            await self.server.handle(method, stream, encoding)
         return handle
 
     async def _events(self, events: trio.MemoryReceiveChannel, nursery: trio.Nursery) -> None:
@@ -169,7 +177,7 @@ class P2PService:
         try:
             return await client.request(self.host.open_stream, peer, method, payload, typ,
                                         max_items=max_items, timeouts=self.config.timeouts,
-                                        framing=framing)
+                                        framing=framing, encoding=self.config.request_encoding)
         except (TTFBTimeout, ResponseTimeout) as e:
             if report:
                 self.peers.report(peer, PeerAction.TIMEOUT, str(e))

@@ -31,6 +31,10 @@ def leaf_layout(typ):
     ("node", depth, [children]). None when `typ` is not a fixed type this module knows."""
     if not isinstance(typ, type):
         return None
+    if _surely_too_big(typ):
+        # Decided before the layout is built: a Vector[Hash, 65536] layout costs ~0.1 s
+        # of list building, paid on the first decode of every fresh process.
+        return None
     if issubclass(typ, (boolean, uint)) or (issubclass(typ, (ByteVector, Bitvector))
                                              and typ.type_byte_length() <= 32):
         return ("leaf", 0, typ.type_byte_length())
@@ -55,6 +59,15 @@ def leaf_layout(typ):
             return None
         return ("node", typ.tree_depth(), [_shift(sub, i * esize) for i in range(typ.vector_length())])
     return None
+
+
+def _surely_too_big(typ) -> bool:
+    """A vector with more than MAX_LEAVES chunks or elements (each has at least one leaf)."""
+    if issubclass(typ, (ByteVector, Bitvector)):
+        return typ.type_byte_length() > 32 * MAX_LEAVES
+    if issubclass(typ, Vector):
+        return typ.vector_length() > MAX_LEAVES
+    return False
 
 
 def _shift(layout, by):
@@ -95,6 +108,65 @@ def make_builder(typ):
     ns = dict(_NS)
     exec(compile(src, f"<ssz builder {getattr(typ, '__name__', typ)}>", "exec"), ns)
     return ns["build"]
+
+
+# Subtrees spanning at most this many bytes are shared between the elements of one
+# sequence by `make_memo_builder` (a validator's 4 epochs: 32 bytes; its balance and
+# slashed flag: 9). Larger spans (a pubkey) are as good as unique.
+MEMO_SPAN = 32
+
+
+def _span(layout) -> tuple[int, int]:
+    if layout[0] == "leaf":
+        return layout[1], layout[1] + layout[2]
+    spans = [_span(c) for c in layout[2]]
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+def _memo_tree(children, depth: int, slots: list) -> str:
+    """Like `_tree` over child layouts, but a group of children spanning at most
+    MEMO_SPAN bytes is looked up in memo M[slot] by its bytes before being built."""
+    if depth == 0:
+        return _memo_source(children[0], slots) if children else "ZN[0]"
+    if children:
+        lo, hi = _span(("node", depth, children))
+        if hi - lo <= MEMO_SPAN:
+            slot = len(slots)
+            slots.append(slot)
+            key = f"d[s+{lo}:s+{hi}]"
+            built = _tree([builder_source(c) for c in children], depth)
+            return f"(M[{slot}].get({key}) or M[{slot}].setdefault({key}, {built}))"
+    half = 1 << (depth - 1)
+    if len(children) <= half:
+        return f"P({_memo_tree(children, depth - 1, slots)},ZN[{depth - 1}])"
+    return (f"P({_memo_tree(children[:half], depth - 1, slots)},"
+            f"{_memo_tree(children[half:], depth - 1, slots)})")
+
+
+def _memo_source(layout, slots: list) -> str:
+    if layout[0] == "leaf":
+        return builder_source(layout)
+    return _memo_tree(layout[2], layout[1], slots)
+
+
+def make_memo_builder(typ):
+    """(build(d, s, e, M), slots) for fixed-size `typ`, where M is a list of `slots`
+    dicts shared by the elements of one sequence, or None when no subtree is small
+    enough to share. Shared subtrees are immutable tree nodes, so sharing is safe."""
+    layout = leaf_layout(typ)
+    if layout is None or layout[0] == "leaf" or _count(layout) > MAX_LEAVES:
+        return None
+    slots: list = []
+    _, depth, children = layout
+    half = 1 << (depth - 1)   # the whole element is as good as unique: memo its halves
+    body = (f"P({_memo_tree(children[:half], depth - 1, slots)},"
+            f"{_memo_tree(children[half:], depth - 1, slots)})")
+    if not slots:
+        return None
+    src = f"def build(d, s, e, M):\n    return {body}\n"
+    ns = dict(_NS)
+    exec(compile(src, f"<ssz memo builder {getattr(typ, '__name__', typ)}>", "exec"), ns)
+    return ns["build"], len(slots)
 
 
 def make_emitter(typ):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from beacon.config import Config
 from beacon.state_transition import helpers as h
+from beacon.state_transition.context import EpochContext
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class EpochDuties:
         return [d for d in self.attesters.values() if d.slot == slot]
 
 
-def compute_epoch_duties(config: Config, state, our_indices: set[int]) -> EpochDuties:
+def compute_epoch_duties(config: Config, state, our_indices: set[int],
+                         ctx: EpochContext | None = None) -> EpochDuties:
     """Duties of `our_indices` in the state's current epoch (its slot may be any in it)."""
     epoch = h.get_current_epoch(config, state)
     duties = EpochDuties(epoch)
@@ -48,17 +50,17 @@ def compute_epoch_duties(config: Config, state, our_indices: set[int]) -> EpochD
     probe = state.copy()
     for slot in range(max(start, int(state.slot)), start + config.SLOTS_PER_EPOCH):
         probe.slot = slot
-        proposer = int(h.get_beacon_proposer_index(config, probe))
+        proposer = int(h.get_beacon_proposer_index(config, probe, ctx=ctx))
         if proposer in our_indices:
             duties.proposers[slot] = proposer
 
-    committees_per_slot = h.get_committee_count(config, state, epoch) // config.SLOTS_PER_EPOCH
-    start_shard = int(h.get_start_shard(config, state, epoch))
+    committees_per_slot = h.get_committee_count(config, state, epoch, ctx=ctx) // config.SLOTS_PER_EPOCH
+    start_shard = int(h.get_start_shard(config, state, epoch, ctx=ctx))
     for slot in range(start, start + config.SLOTS_PER_EPOCH):
         offset = committees_per_slot * (slot % config.SLOTS_PER_EPOCH)
         for i in range(committees_per_slot):
             shard = (start_shard + offset + i) % config.SHARD_COUNT
-            committee = tuple(int(v) for v in h.get_crosslink_committee(config, state, epoch, shard))
+            committee = tuple(int(v) for v in h.get_crosslink_committee(config, state, epoch, shard, ctx=ctx))
             for position, v in enumerate(committee):
                 if v in our_indices:
                     duties.attesters[v] = AttesterDuty(v, slot, shard, committee, position)

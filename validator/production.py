@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 from beacon import bls
 from beacon.config import Config
-from beacon.state_transition import Signatures, process_slots, state_transition
+from beacon.state_transition import EpochContext, Signatures, process_slots, state_transition
 from beacon.state_transition import helpers as h
 from beacon.types import Epoch, get_types
 from ssz.signing import hash_tree_root, signing_root
@@ -25,11 +25,11 @@ from ssz.signing import hash_tree_root, signing_root
 ZERO_HASH = b"\x00" * 32
 
 
-def state_at_slot(config: Config, state, slot: int):
+def state_at_slot(config: Config, state, slot: int, ctx: EpochContext | None = None):
     """A copy of `state` advanced through empty slots to `slot`."""
     out = state.copy()
     if int(out.slot) < slot:
-        process_slots(config, out, slot)
+        process_slots(config, out, slot, ctx=ctx)
     return out
 
 
@@ -42,7 +42,8 @@ def randao_reveal(config: Config, state, slot: int, privkey: int) -> bytes:
 
 def build_block_and_state(config: Config, state, *, parent_root: bytes, slot: int,
                           randao_reveal: bytes, eth1_data=None, graffiti: bytes = ZERO_HASH,
-                          operations: dict | None = None, deposits: Sequence = ()):
+                          operations: dict | None = None, deposits: Sequence = (),
+                          ctx: EpochContext | None = None):
     """An unsigned block on `state` (the parent's post-state, or that advanced to `slot`)
     with its state_root filled in, and the post-state.
 
@@ -50,12 +51,13 @@ def build_block_and_state(config: Config, state, *, parent_root: bytes, slot: in
         operations: BeaconBlockBody list fields by name (attestations, proposer_slashings,
             attester_slashings, voluntary_exits); missing ones are empty.
         eth1_data: the vote; default repeats the state's current eth1_data.
+        ctx: the caller's EpochContext (the thread's unowned one when None).
 
     Raises:
         BlockProcessingError: the operations do not apply to the state.
     """
     T = get_types(config)
-    pre = state_at_slot(config, state, slot)
+    pre = state_at_slot(config, state, slot, ctx=ctx)
     ops = dict(operations or {})
     body = T.BeaconBlockBody(
         randao_reveal=randao_reveal,
@@ -69,7 +71,8 @@ def build_block_and_state(config: Config, state, *, parent_root: bytes, slot: in
     )
     block = T.BeaconBlock(slot=slot, parent_root=parent_root, body=body)
     post = pre.copy()
-    state_transition(config, post, block, signatures=Signatures.SKIP, validate_state_root=False)
+    state_transition(config, post, block, signatures=Signatures.SKIP, validate_state_root=False,
+                     ctx=ctx)
     block.state_root = post.hash_tree_root()
     return block, post
 
@@ -88,32 +91,33 @@ def sign_block(config: Config, state, block, privkey: int):
 
 
 def propose(config: Config, parent_state, parent_root: bytes, slot: int,
-            privkey_of: Callable[[int], int], **body):
+            privkey_of: Callable[[int], int], ctx: EpochContext | None = None, **body):
     """Build and sign the block of `slot` by its proposer; returns (block, post_state).
 
     `privkey_of(validator_index)` gives the proposer's key (e.g. interop_privkey).
     """
-    pre = state_at_slot(config, parent_state, slot)
-    key = privkey_of(h.get_beacon_proposer_index(config, pre))
+    pre = state_at_slot(config, parent_state, slot, ctx=ctx)
+    key = privkey_of(h.get_beacon_proposer_index(config, pre, ctx=ctx))
     block, post = build_block_and_state(
         config, pre, parent_root=parent_root, slot=slot,
-        randao_reveal=randao_reveal(config, pre, slot, key), **body)
+        randao_reveal=randao_reveal(config, pre, slot, key), ctx=ctx, **body)
     return sign_block(config, pre, block, key), post
 
 
 # -- attestations ---------------------------------------------------------------------
 
-def committees_at_slot(config: Config, state, slot: int) -> list[tuple[int, list[int]]]:
+def committees_at_slot(config: Config, state, slot: int, ctx: EpochContext | None = None
+                       ) -> list[tuple[int, list[int]]]:
     """(shard, committee) of every committee attesting at `slot` (state in slot's epoch
     or the next)."""
     epoch = slot // config.SLOTS_PER_EPOCH
-    per_slot = h.get_committee_count(config, state, epoch) // config.SLOTS_PER_EPOCH
-    start = h.get_start_shard(config, state, epoch)
+    per_slot = h.get_committee_count(config, state, epoch, ctx=ctx) // config.SLOTS_PER_EPOCH
+    start = h.get_start_shard(config, state, epoch, ctx=ctx)
     first = start + per_slot * (slot % config.SLOTS_PER_EPOCH)
     out = []
     for i in range(per_slot):
         shard = (first + i) % config.SHARD_COUNT
-        out.append((shard, [int(v) for v in h.get_crosslink_committee(config, state, epoch, shard)]))
+        out.append((shard, [int(v) for v in h.get_crosslink_committee(config, state, epoch, shard, ctx=ctx)]))
     return out
 
 
@@ -183,15 +187,16 @@ def aggregate(config: Config, attestations: Sequence):
 
 
 def attest_slot(config: Config, head_state, head_root: bytes, slot: int,
-                privkey_of: Callable[[int], int], participants: Callable[[int], bool] | None = None):
+                privkey_of: Callable[[int], int], participants: Callable[[int], bool] | None = None,
+                ctx: EpochContext | None = None):
     """Aggregated attestations of every committee of `slot` voting for `head_root`.
 
     head_state is the head block's state (advanced to `slot` here on a copy);
     `participants(validator_index)` filters who attests (default: everyone).
     """
-    state = state_at_slot(config, head_state, slot)
+    state = state_at_slot(config, head_state, slot, ctx=ctx)
     out = []
-    for shard, committee in committees_at_slot(config, state, slot):
+    for shard, committee in committees_at_slot(config, state, slot, ctx=ctx):
         data = attestation_data(config, state, head_root=head_root, shard=shard)
         singles = [sign_attestation(config, state, data, committee, v, privkey_of(v))
                    for v in committee if participants is None or participants(v)]

@@ -11,6 +11,7 @@ import logging
 from beacon.api.metrics import VALIDATOR_STATUSES as STATUSES, NodeMetrics
 from beacon.config import Config
 from beacon.state_transition import helpers as h
+from beacon.state_transition.context import EpochContext
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,12 @@ def validator_status_counts(state, epoch: int) -> dict[str, int]:
 
 
 def live_validators(config: Config, state, pending_attestations) -> int:
+    # A context of its own: metrics run on whichever thread renders them.
+    ctx = EpochContext(config)
     seen: set[int] = set()
     for pa in pending_attestations:
-        seen.update(int(i) for i in h.get_attesting_indices(config, state, pa.data, pa.aggregation_bits))
+        seen.update(int(i) for i in h.get_attesting_indices(config, state, pa.data, pa.aggregation_bits,
+                                                                ctx=ctx))
     return len(seen)
 
 

@@ -61,9 +61,9 @@ def hex_bytes(length: int):
 
 def type_named(config, name: str):
     """SSZ type by spec name in `config`'s preset, or a UserError naming the known ones."""
-    from ssz.lookup import type_by_name
+    from beacon.protocol import DEFAULT
     try:
-        return type_by_name(config, name)
+        return DEFAULT.type_by_name(config, name)
     except KeyError as e:
         raise UserError(e.args[0] if e.args else f"unknown type {name!r}") from None
 

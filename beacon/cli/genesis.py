@@ -80,8 +80,8 @@ def quickstart(args) -> int:
 
 def load_deposits(config, path: str) -> list:
     """Deposits from a YAML list or from back-to-back SSZ encodings (Deposit is fixed-size)."""
-    from beacon.types import get_types
-    Deposit = get_types(config).Deposit
+    from beacon.protocol import DEFAULT as PROTOCOL
+    Deposit = PROTOCOL.types(config).Deposit
     if format_of(path) == "yaml":
         items = load_yaml(path)
         if not isinstance(items, list):

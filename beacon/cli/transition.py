@@ -56,19 +56,22 @@ def transition(config, state, blocks, slots: int = 0, verify_signatures: bool = 
         StateTransitionError: an invalid block (or a block slot not after the state's);
             `block_position` says which block.
     """
-    from beacon.state_transition import Signatures, process_slots, state_transition
+    from beacon.protocol import DEFAULT as PROTOCOL
+    from beacon.state_transition import Signatures
     from beacon.state_transition.errors import StateTransitionError
     mode = Signatures.VERIFY if verify_signatures else Signatures.SKIP
+    ctx = PROTOCOL.new_context(config)  # this call's own caches, shared by its blocks
     for i, block in enumerate(blocks):
         try:
-            state_transition(config, state, block, signatures=mode, validate_state_root=True)
+            PROTOCOL.state_transition(config, state, block, signatures=mode,
+                                      validate_state_root=True, ctx=ctx)
         except StateTransitionError as e:
             e.block_position = i
             raise
     if slots:
         if int(state.slot) + slots >= 2**64:
             raise UserError(f"--slots {slots} would take the slot past the uint64 range")
-        process_slots(config, state, int(state.slot) + slots)
+        PROTOCOL.process_slots(config, state, int(state.slot) + slots, ctx=ctx)
     return state
 
 

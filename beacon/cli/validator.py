@@ -71,13 +71,13 @@ def genesis_root(args) -> bytes:
     if not chain_dir.is_dir():
         raise UserError(f"{args.datadir}: no chain database; give --genesis-state")
     from beacon.storage import ChainDB, StorageError
-    from beacon.types import get_types
+    from beacon.protocol import DEFAULT as PROTOCOL
     try:
         db = ChainDB.open(str(chain_dir), create=False)
     except (StorageError, OSError) as e:
         raise UserError(f"{chain_dir}: cannot open ({e}); is the node running?") from None
     try:
-        header = get_types(config_of(args)).BeaconBlockHeader.decode_bytes(db.anchor_header_ssz)
+        header = PROTOCOL.types(config_of(args)).BeaconBlockHeader.decode_bytes(db.anchor_header_ssz)
     finally:
         db.close()
     if int(header.slot) != 0:

@@ -14,7 +14,7 @@ from beacon.state_transition.block.operations.deposit import process_deposit
 from beacon.state_transition.epoch.final_updates import get_compact_committees_root
 from beacon.state_transition.errors import BlockProcessingError
 from beacon.state_transition.merkle import uint64_list_root
-from beacon.state_transition.registry import validator_columns
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.signatures import Signatures
 from beacon.types import get_types
 
@@ -26,6 +26,8 @@ class GenesisError(ValueError):
 def initialize_beacon_state_from_eth1(config: Config, eth1_block_hash: bytes, eth1_timestamp: int,
                                       deposits, signatures: Signatures = Signatures.VERIFY):
     T = get_types(config)
+    # Genesis is built once: its caches (the pubkey index deposits look up) are its own.
+    ctx = EpochContext(config)
     state = T.BeaconState(
         genesis_time=eth1_timestamp - eth1_timestamp % config.SECONDS_PER_DAY + 2 * config.SECONDS_PER_DAY,
         eth1_data=T.Eth1Data(block_hash=eth1_block_hash, deposit_count=len(deposits)),
@@ -38,7 +40,7 @@ def initialize_beacon_state_from_eth1(config: Config, eth1_block_hash: bytes, et
         eth1_data.deposit_root = tree.root()
         state.eth1_data = eth1_data
         try:
-            process_deposit(config, state, deposit, signatures, index)
+            process_deposit(config, state, deposit, signatures, index, ctx=ctx)
         except BlockProcessingError as e:
             raise GenesisError(str(e)) from None
 
@@ -54,9 +56,9 @@ def initialize_beacon_state_from_eth1(config: Config, eth1_block_hash: bytes, et
             validator.activation_epoch = config.GENESIS_EPOCH
     state.validators = validators
 
-    active = validator_columns(state).active_indices(config.GENESIS_EPOCH)
+    active = ctx.columns(state).active_indices(config.GENESIS_EPOCH)
     active_index_root = uint64_list_root(active.tolist(), config.VALIDATOR_REGISTRY_LIMIT)
-    committee_root = get_compact_committees_root(config, state, config.GENESIS_EPOCH)
+    committee_root = get_compact_committees_root(config, state, config.GENESIS_EPOCH, ctx=ctx)
     vector_type = type(state.active_index_roots)
     state.active_index_roots = vector_type(*([active_index_root] * config.EPOCHS_PER_HISTORICAL_VECTOR))
     state.compact_committees_roots = vector_type(*([committee_root] * config.EPOCHS_PER_HISTORICAL_VECTOR))
@@ -66,5 +68,5 @@ def initialize_beacon_state_from_eth1(config: Config, eth1_block_hash: bytes, et
 def is_valid_genesis_state(config: Config, state) -> bool:
     if state.genesis_time < config.MIN_GENESIS_TIME:
         return False
-    active = validator_columns(state).active_indices(config.GENESIS_EPOCH)
+    active = EpochContext(config).columns(state).active_indices(config.GENESIS_EPOCH)
     return len(active) >= config.MIN_GENESIS_ACTIVE_VALIDATOR_COUNT

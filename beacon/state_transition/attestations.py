@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.helpers import get_attesting_indices, get_domain
 from beacon.state_transition.registry import validator_columns
 from beacon.state_transition.signatures import Signatures, bls_verify_multiple_aggregate
@@ -17,10 +18,10 @@ class IndexedAttestationError(ValueError):
     """Why an indexed attestation is invalid."""
 
 
-def get_indexed_attestation(config: Config, state, attestation):
+def get_indexed_attestation(config: Config, state, attestation, ctx: EpochContext | None = None):
     T = get_types(config)
-    attesting = get_attesting_indices(config, state, attestation.data, attestation.aggregation_bits)
-    custody_1 = get_attesting_indices(config, state, attestation.data, attestation.custody_bits)
+    attesting = get_attesting_indices(config, state, attestation.data, attestation.aggregation_bits, ctx=ctx)
+    custody_1 = get_attesting_indices(config, state, attestation.data, attestation.custody_bits, ctx=ctx)
     if not np.isin(custody_1, attesting).all():
         raise IndexedAttestationError("custody bits set for validators that did not attest")
     custody_0 = np.setdiff1d(attesting, custody_1)
@@ -38,7 +39,8 @@ def custody_bit_roots(config: Config, data) -> tuple[bytes, bytes]:
             bytes(T.AttestationDataAndCustodyBit(data=data, custody_bit=True).hash_tree_root()))
 
 
-def validate_indexed_attestation(config: Config, state, indexed, signatures: Signatures) -> None:
+def validate_indexed_attestation(config: Config, state, indexed, signatures: Signatures,
+                                 ctx: EpochContext | None = None) -> None:
     """Raise `IndexedAttestationError` unless `indexed` is valid (is_valid_indexed_attestation)."""
     bit_0 = [int(i) for i in indexed.custody_bit_0_indices]
     bit_1 = [int(i) for i in indexed.custody_bit_1_indices]
@@ -50,7 +52,7 @@ def validate_indexed_attestation(config: Config, state, indexed, signatures: Sig
         raise IndexedAttestationError("custody bit index sets intersect")
     if bit_0 != sorted(bit_0) or bit_1 != sorted(bit_1):
         raise IndexedAttestationError("indices not sorted")
-    cols = validator_columns(state)
+    cols = validator_columns(state, ctx=ctx)
     if any(i >= cols.count for i in bit_0 + bit_1):
         raise IndexedAttestationError("unknown validator index")
     if signatures is not Signatures.VERIFY:

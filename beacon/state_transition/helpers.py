@@ -2,19 +2,20 @@
 
 Spec: https://github.com/ethereum/eth2.0-specs/blob/v0.8.4/specs/core/0_beacon-chain.md#helper-functions
 
-Committee work is done once per (seed, active set): `_shuffling` keeps whole-epoch
-shufflings in a small process-wide cache, and everything derived from the registry comes
-from `registry.validator_columns`, which is cached by tree identity.
+Committee work is done once per (seed, active set): the `EpochContext` passed as `ctx`
+(context.py) keeps whole-epoch shufflings and the registry columns that everything else
+here derives from. Every function that reads the registry takes `ctx`; called without
+one it uses the thread's unowned context (the compatibility path, see context.py).
 """
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from hashlib import sha256
 
 import numpy as np
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext, context_for
 from beacon.state_transition.registry import validator_columns
 from beacon.state_transition.shuffling import shuffled_positions
 
@@ -68,12 +69,15 @@ def get_randao_mix(config: Config, state, epoch: int) -> bytes:
     return bytes(state.randao_mixes[epoch % config.EPOCHS_PER_HISTORICAL_VECTOR])
 
 
-def get_active_validator_indices(config: Config, state, epoch: int) -> np.ndarray:
-    return validator_columns(state).active_indices(epoch)
+def get_active_validator_indices(config: Config, state, epoch: int,
+                                 ctx: EpochContext | None = None) -> np.ndarray:
+    ctx = context_for(config, ctx)
+    return validator_columns(state, ctx=ctx).active_indices(epoch)
 
 
-def get_validator_churn_limit(config: Config, state) -> int:
-    active = len(get_active_validator_indices(config, state, get_current_epoch(config, state)))
+def get_validator_churn_limit(config: Config, state, ctx: EpochContext | None = None) -> int:
+    ctx = context_for(config, ctx)
+    active = len(get_active_validator_indices(config, state, get_current_epoch(config, state), ctx=ctx))
     return max(config.MIN_PER_EPOCH_CHURN_LIMIT, active // config.CHURN_LIMIT_QUOTIENT)
 
 
@@ -91,25 +95,28 @@ def committee_count_for(config: Config, active_count: int) -> int:
     return per_slot * config.SLOTS_PER_EPOCH
 
 
-def get_committee_count(config: Config, state, epoch: int) -> int:
-    return committee_count_for(config, len(get_active_validator_indices(config, state, epoch)))
+def get_committee_count(config: Config, state, epoch: int, ctx: EpochContext | None = None) -> int:
+    ctx = context_for(config, ctx)
+    return committee_count_for(config, len(get_active_validator_indices(config, state, epoch, ctx=ctx)))
 
 
-def get_shard_delta(config: Config, state, epoch: int) -> int:
-    return min(get_committee_count(config, state, epoch),
+def get_shard_delta(config: Config, state, epoch: int, ctx: EpochContext | None = None) -> int:
+    ctx = context_for(config, ctx)
+    return min(get_committee_count(config, state, epoch, ctx=ctx),
                config.SHARD_COUNT - config.SHARD_COUNT // config.SLOTS_PER_EPOCH)
 
 
-def get_start_shard(config: Config, state, epoch: int) -> int:
+def get_start_shard(config: Config, state, epoch: int, ctx: EpochContext | None = None) -> int:
+    ctx = context_for(config, ctx)
     current = get_current_epoch(config, state)
     if not epoch <= current + 1:
         raise ValueError(f"start shard of epoch {epoch} is unknown at epoch {current}")
     n = config.SHARD_COUNT
-    shard = (int(state.start_shard) + get_shard_delta(config, state, current)) % n
+    shard = (int(state.start_shard) + get_shard_delta(config, state, current, ctx=ctx)) % n
     check_epoch = current + 1
     while check_epoch > epoch:
         check_epoch -= 1
-        shard = (shard + n - get_shard_delta(config, state, check_epoch)) % n
+        shard = (shard + n - get_shard_delta(config, state, check_epoch, ctx=ctx)) % n
     return shard
 
 
@@ -127,29 +134,25 @@ class Shuffling:
         return self.shuffled[n * index // count: n * (index + 1) // count]
 
 
-_SHUFFLINGS: "OrderedDict[tuple, Shuffling]" = OrderedDict()
-_SHUFFLINGS_SIZE = 16
-
-
-def get_shuffling(config: Config, state, epoch: int, seed: bytes | None = None) -> Shuffling:
-    cols = validator_columns(state)
+def get_shuffling(config: Config, state, epoch: int, seed: bytes | None = None,
+                  ctx: EpochContext | None = None) -> Shuffling:
+    ctx = context_for(config, ctx)
+    cols = ctx.columns(state)
     active = cols.active_indices(epoch)
     if seed is None:
         seed = get_seed(config, state, epoch)
     digest = cols.memo(("active_digest", epoch), lambda: sha256(active.tobytes()).digest())
-    key = (config.SHUFFLE_ROUND_COUNT, seed, digest)
-    hit = _SHUFFLINGS.get(key)
-    if hit is not None:
-        _SHUFFLINGS.move_to_end(key)
-        return hit
-    positions = shuffled_positions(len(active), seed, config.SHUFFLE_ROUND_COUNT)
-    shuffled = active[positions]
-    shuffled.flags.writeable = False
-    got = Shuffling(shuffled, committee_count_for(config, len(active)))
-    _SHUFFLINGS[key] = got
-    while len(_SHUFFLINGS) > _SHUFFLINGS_SIZE:
-        _SHUFFLINGS.popitem(last=False)
-    return got
+
+    committee_count = committee_count_for(config, len(active))
+
+    def compute() -> Shuffling:
+        positions = shuffled_positions(len(active), seed, config.SHUFFLE_ROUND_COUNT)
+        shuffled = active[positions]
+        shuffled.flags.writeable = False
+        return Shuffling(shuffled, committee_count)
+
+    # The committee count is in the key: it depends on the preset, not only the seed.
+    return ctx.shuffling((config.SHUFFLE_ROUND_COUNT, seed, digest, committee_count), compute)
 
 
 class EpochCommittees:
@@ -174,31 +177,36 @@ class EpochCommittees:
         return [(self.start_shard + k) % self.shard_count for k in range(self.count)]
 
 
-def get_epoch_committees(config: Config, state, epoch: int) -> EpochCommittees:
-    cols = validator_columns(state)
+def get_epoch_committees(config: Config, state, epoch: int,
+                         ctx: EpochContext | None = None) -> EpochCommittees:
+    ctx = context_for(config, ctx)
+    cols = validator_columns(state, ctx=ctx)
     seed = get_seed(config, state, epoch)
     key = ("committees", id(config), epoch, int(state.slot) // config.SLOTS_PER_EPOCH,
            int(state.start_shard), seed)
     return cols.memo(key, lambda: EpochCommittees(
-        config.SHARD_COUNT, get_start_shard(config, state, epoch), get_shuffling(config, state, epoch, seed)))
+        config.SHARD_COUNT, get_start_shard(config, state, epoch, ctx=ctx), get_shuffling(config, state, epoch, seed, ctx=ctx)))
 
 
-def get_crosslink_committee(config: Config, state, epoch: int, shard: int) -> np.ndarray:
-    return get_epoch_committees(config, state, epoch).committee(shard)
+def get_crosslink_committee(config: Config, state, epoch: int, shard: int,
+                            ctx: EpochContext | None = None) -> np.ndarray:
+    ctx = context_for(config, ctx)
+    return get_epoch_committees(config, state, epoch, ctx=ctx).committee(shard)
 
 
-def get_beacon_proposer_index(config: Config, state) -> int:
-    cols = validator_columns(state)
+def get_beacon_proposer_index(config: Config, state, ctx: EpochContext | None = None) -> int:
+    ctx = context_for(config, ctx)
+    cols = validator_columns(state, ctx=ctx)
     slot = int(state.slot)
     epoch = slot // config.SLOTS_PER_EPOCH
     seed = get_seed(config, state, epoch)
-    start_shard = get_start_shard(config, state, epoch)
+    start_shard = get_start_shard(config, state, epoch, ctx=ctx)
 
     def compute() -> int:
-        committees_per_slot = get_committee_count(config, state, epoch) // config.SLOTS_PER_EPOCH
+        committees_per_slot = get_committee_count(config, state, epoch, ctx=ctx) // config.SLOTS_PER_EPOCH
         offset = committees_per_slot * (slot % config.SLOTS_PER_EPOCH)
         shard = (start_shard + offset) % config.SHARD_COUNT
-        committee = get_crosslink_committee(config, state, epoch, shard)
+        committee = get_crosslink_committee(config, state, epoch, shard, ctx=ctx)
         if len(committee) == 0:
             raise ValueError("no committee to draw a proposer from")
         i = 0
@@ -212,11 +220,12 @@ def get_beacon_proposer_index(config: Config, state) -> int:
     return cols.memo(("proposer", id(config), slot, seed, start_shard), compute)
 
 
-def get_attestation_data_slot(config: Config, state, data) -> int:
+def get_attestation_data_slot(config: Config, state, data, ctx: EpochContext | None = None) -> int:
+    ctx = context_for(config, ctx)
     target_epoch = int(data.target.epoch)
-    committee_count = get_committee_count(config, state, target_epoch)
+    committee_count = get_committee_count(config, state, target_epoch, ctx=ctx)
     offset = (int(data.crosslink.shard) + config.SHARD_COUNT
-              - get_start_shard(config, state, target_epoch)) % config.SHARD_COUNT
+              - get_start_shard(config, state, target_epoch, ctx=ctx)) % config.SHARD_COUNT
     return (compute_start_slot_of_epoch(config, target_epoch)
             + offset // (committee_count // config.SLOTS_PER_EPOCH))
 
@@ -228,26 +237,30 @@ def bits_to_array(bits) -> np.ndarray:
     return np.unpackbits(raw, bitorder="little")[:n].astype(bool)
 
 
-def get_attesting_indices(config: Config, state, data, bits) -> np.ndarray:
+def get_attesting_indices(config: Config, state, data, bits,
+                          ctx: EpochContext | None = None) -> np.ndarray:
     """Committee members whose bit is set, sorted ascending (the spec returns a set)."""
-    committee = get_crosslink_committee(config, state, int(data.target.epoch), int(data.crosslink.shard))
+    ctx = context_for(config, ctx)
+    committee = get_crosslink_committee(config, state, int(data.target.epoch), int(data.crosslink.shard), ctx=ctx)
     mask = bits_to_array(bits)
     if len(mask) != len(committee):
         raise ValueError(f"{len(mask)} bits for a committee of {len(committee)}")
     return np.sort(committee[mask])
 
 
-def get_total_balance(config: Config, state, indices) -> int:
-    cols = validator_columns(state)
+def get_total_balance(config: Config, state, indices, ctx: EpochContext | None = None) -> int:
+    ctx = context_for(config, ctx)
+    cols = validator_columns(state, ctx=ctx)
     idx = np.asarray(indices, dtype=np.int64)
     return max(1, int(cols.effective_balance[idx].sum())) if len(idx) else 1
 
 
-def get_total_active_balance(config: Config, state) -> int:
-    cols = validator_columns(state)
+def get_total_active_balance(config: Config, state, ctx: EpochContext | None = None) -> int:
+    ctx = context_for(config, ctx)
+    cols = validator_columns(state, ctx=ctx)
     epoch = get_current_epoch(config, state)
     return cols.memo(("total_active", epoch),
-                     lambda: get_total_balance(config, state, cols.active_indices(epoch)))
+                     lambda: get_total_balance(config, state, cols.active_indices(epoch), ctx=ctx))
 
 
 def get_domain(config: Config, state, domain_type: bytes, message_epoch: int | None = None) -> bytes:

@@ -2,10 +2,11 @@
 
 Reading `state.validators[i].field` through views costs microseconds per access; epoch
 processing touches every field of every validator. `validator_columns(state)` returns
-numpy columns parsed from the tree backing and cached by the identity of that backing
-(tree nodes are immutable, so a node seen before always holds the same values). When the
-registry changed, only the subtrees that differ from the last parsed version are walked,
-so a block that exits one validator costs one path through the tree, not a full parse.
+numpy columns parsed from the tree backing. `parse_columns` takes an earlier parsed
+version as a base and walks only the subtrees that differ from it (tree nodes are
+immutable, so a node seen before always holds the same values): a block that exits one
+validator costs one path through the tree, not a full parse. Which versions are kept is
+the business of `EpochContext` (context.py); this module holds no cache.
 
 Invariant: a `ValidatorColumns` is never mutated after it is returned; writers change the
 state through views and ask again.
@@ -111,7 +112,7 @@ class ValidatorColumns:
             mask = (self.activation_epoch <= epoch) & (self.exit_epoch > epoch)
             got = np.nonzero(mask)[0].astype(np.int64)
             got.flags.writeable = False
-            _bounded_put(self._active, epoch, got, _ACTIVE_SIZE)
+            bounded_put(self._active, epoch, got, _ACTIVE_SIZE)
         return got
 
     def memo(self, key, compute):
@@ -126,7 +127,7 @@ class ValidatorColumns:
             value = self._memo[key]
         except KeyError:
             value = compute()
-            _bounded_put(self._memo, key, value, _MEMO_SIZE)
+            bounded_put(self._memo, key, value, _MEMO_SIZE)
             return value
         self._memo.move_to_end(key)
         return value
@@ -139,28 +140,24 @@ _MEMO_SIZE = 1024
 _ACTIVE_SIZE = 64
 
 
-def _bounded_put(cache: OrderedDict, key, value, size: int) -> None:
+def bounded_put(cache: OrderedDict, key, value, size: int) -> None:
     cache[key] = value
     cache.move_to_end(key)
     while len(cache) > size:
         cache.popitem(last=False)
 
 
-# (registry backing node) -> columns; a handful of recent registry versions.
-_CACHE: "OrderedDict[int, tuple[object, ValidatorColumns]]" = OrderedDict()
-_CACHE_SIZE = 6
+def parse_columns(validators, base: "tuple[object, ValidatorColumns] | None") -> ValidatorColumns:
+    """Columns of the registry view `validators`.
 
-
-def validator_columns(state) -> ValidatorColumns:
-    validators = state.validators
+    Args:
+        validators: the `state.validators` list view.
+        base: (backing, columns) of an earlier registry version, or None. Only the
+            subtrees that differ from it are read (its columns are copied, not changed).
+    """
     backing = validators.get_backing()
-    hit = _CACHE.get(id(backing))
-    if hit is not None and hit[0] is backing:
-        _CACHE.move_to_end(id(backing))
-        return hit[1]
     contents, count = backing.left, validators.length()
     depth = type(validators).contents_depth()
-    base = next(reversed(_CACHE.values()), None) if _CACHE else None
     if base is not None:
         base_contents = base[0].left
         cols = base[1].grown_copy(count)
@@ -181,10 +178,16 @@ def validator_columns(state) -> ValidatorColumns:
             cols.set_from_node(i, node)
     for name in ValidatorColumns.FIELDS:
         getattr(cols, name).flags.writeable = False
-    _CACHE[id(backing)] = (backing, cols)
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
     return cols
+
+
+def validator_columns(state, ctx=None) -> ValidatorColumns:
+    """`ctx.columns(state)`; without a context, the thread's unowned one (old callers)."""
+    if ctx is None:
+        # Imported here: context.py builds on this module.
+        from beacon.state_transition.context import unowned_context
+        ctx = unowned_context(None)
+    return ctx.columns(state)
 
 
 def read_balances(state) -> np.ndarray:

@@ -5,6 +5,7 @@ Spec: https://github.com/ethereum/eth2.0-specs/blob/v0.8.4/specs/core/0_beacon-c
 from __future__ import annotations
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext, context_for
 from beacon.state_transition.epoch import process_epoch
 from beacon.state_transition.errors import SlotProcessingError
 from ssz.signing import signing_root
@@ -12,13 +13,14 @@ from ssz.signing import signing_root
 ZERO_ROOT = b"\x00" * 32
 
 
-def process_slots(config: Config, state, slot: int) -> None:
+def process_slots(config: Config, state, slot: int, ctx: EpochContext | None = None) -> None:
+    ctx = context_for(config, ctx)
     if not state.slot <= slot:
         raise SlotProcessingError(f"cannot process slots backwards from {int(state.slot)} to {slot}")
     while state.slot < slot:
         process_slot(config, state)
         if (int(state.slot) + 1) % config.SLOTS_PER_EPOCH == 0:
-            process_epoch(config, state)
+            process_epoch(config, state, ctx=ctx)
         state.slot = int(state.slot) + 1
 
 

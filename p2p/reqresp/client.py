@@ -12,6 +12,7 @@ from typing import Any, Awaitable, Callable
 
 import trio
 
+from p2p.encoding import Encoding
 from p2p.errors import ErrorResponse, ProtocolViolation, ResponseTimeout, TTFBTimeout
 from p2p.messages import MAX_CHUNK_SIZE, MAX_ERROR_MESSAGE_SIZE, MAX_REQUEST_BLOCKS
 from p2p.reqresp.codec import StreamReader, frame_request, read_chunk
@@ -24,8 +25,8 @@ OpenStream = Callable[[str, str], Awaitable[Stream]]
 
 async def request(open_stream: OpenStream, peer: str, method: Method, payload: bytes,
                   response_type: Any, *, max_items: int = 1,
-                  timeouts: Timeouts = Timeouts(), framing: Framing | None = None
-                  ) -> list[Any]:
+                  timeouts: Timeouts = Timeouts(), framing: Framing | None = None,
+                  encoding: Encoding = Encoding.SSZ) -> list[Any]:
     """Send one request and return the decoded response items.
 
     Args:
@@ -35,51 +36,57 @@ async def request(open_stream: OpenStream, peer: str, method: Method, payload: b
         framing: how the peer frames this method's response (its `Dialect`); the
             method's own spec framing when None. An SSZ_LIST response may also come
             as a one-field container (Trinity 2019): tried when the bare list fails.
+        encoding: the protocol id's encoding; request and response both use it.
     """
     framing = framing or method.framing
-    stream = await open_stream(peer, method.protocol_id)
+    protocol = method.protocol_id_for(encoding)
+    stream = await open_stream(peer, protocol)
     ok = False
     try:
         with trio.fail_after(timeouts.resp):
-            await stream.write(frame_request(payload))
+            await stream.write(frame_request(payload, encoding))
             await stream.close_write()
         reader = StreamReader(stream)
         with trio.move_on_after(timeouts.ttfb) as ttfb:
             await reader.at_eof()
         if ttfb.cancelled_caught:
             raise TTFBTimeout(f"no response to {method.message_name} within {timeouts.ttfb}s",
-                              peer=peer, protocol=method.protocol_id)
+                              peer=peer, protocol=protocol)
         items = []
         limit = 1 if framing is not Framing.CHUNKED else max_items
+        # A chunk is bounded by what its type can encode to, so a snappy block that
+        # declares more is refused before it is inflated.
+        chunk_size = min(MAX_CHUNK_SIZE, response_type.max_byte_length())
         while True:
             try:
                 with trio.fail_after(timeouts.resp):
-                    chunk = await read_chunk(reader, MAX_CHUNK_SIZE, MAX_ERROR_MESSAGE_SIZE)
+                    chunk = await read_chunk(reader, chunk_size + len(WRAP_PREFIX),
+                                             MAX_ERROR_MESSAGE_SIZE, encoding)
             except trio.TooSlowError:
                 raise ResponseTimeout(f"{method.message_name} chunk took over {timeouts.resp}s",
-                                      peer=peer, protocol=method.protocol_id) from None
+                                      peer=peer, protocol=protocol) from None
             if chunk is None:
                 break
             code, data = chunk
             if code != 0:
-                raise ErrorResponse(code, data, peer=peer, protocol=method.protocol_id)
+                raise ErrorResponse(code, data, peer=peer, protocol=protocol)
             if len(items) >= limit:
                 raise ProtocolViolation(f"more than {limit} response chunks", peer=peer,
-                                        protocol=method.protocol_id)
+                                        protocol=protocol)
             try:
                 items.append(_decode_item(response_type, data, framing))
             except SSZDecodeError as e:
                 raise ProtocolViolation(f"undecodable response: {e}", peer=peer,
-                                        protocol=method.protocol_id) from None
+                                        protocol=protocol) from None
             if framing is not Framing.CHUNKED:
                 break   # single chunk: read exactly that many bytes, then stop (spec)
         if framing is Framing.SINGLE and not items:
-            raise ProtocolViolation("empty response", peer=peer, protocol=method.protocol_id)
+            raise ProtocolViolation("empty response", peer=peer, protocol=protocol)
         if framing is Framing.SSZ_LIST:
             items = list(items[0]) if items else []
             if len(items) > max_items:
                 raise ProtocolViolation(f"more than {max_items} items", peer=peer,
-                                        protocol=method.protocol_id)
+                                        protocol=protocol)
         ok = True
         return items
     finally:

@@ -1,14 +1,19 @@
-"""Framing of req/resp messages in the `ssz` encoding (spec v0.8.4 "Encoding strategies").
+"""Framing of req/resp messages (spec v0.8.4 "Encoding strategies"), in either encoding.
 
-    request        = varint(len) ++ ssz_payload            then the requester half-closes
-    response_chunk = result_byte ++ varint(len) ++ payload  (payload = ErrorMessage if result != 0)
+    request        = varint(len(p)) ++ p                 then the requester half-closes
+    response_chunk = result_byte ++ varint(len(p)) ++ p  (ErrorMessage if result != 0)
+    p              = Encoding.encode_payload(ssz_bytes)  (ssz: as is; ssz_snappy: compressed)
 
-Every length is checked against its limit *before* any payload byte is read, so a peer
-cannot make us buffer more than MAX_CHUNK_SIZE; every malformed frame raises
-`ProtocolViolation`. Timeouts are the caller's business (client.py / server.py).
+Callers pass the limit of the *SSZ* bytes; each length prefix is checked against the
+largest payload that limit allows under the encoding *before* any payload byte is read,
+and a snappy block's declared size against the limit before it is inflated (see
+p2p/encoding.py), so a peer cannot make us buffer or allocate more than MAX_CHUNK_SIZE.
+Every malformed frame raises `ProtocolViolation`. Timeouts are the caller's business
+(client.py / server.py).
 """
 from __future__ import annotations
 
+from p2p.encoding import Encoding, EncodingError
 from p2p.errors import ProtocolViolation
 from p2p.stream import Stream
 
@@ -97,17 +102,27 @@ class StreamReader:
         return await self.read_exact(n, what)
 
 
-async def read_request(reader: StreamReader, limit: int) -> bytes:
-    """The request payload; the requester must then have half-closed (no trailing bytes)."""
-    payload = await reader.read_sized(limit, "request")
+def _decoded(reader: StreamReader, encoding: Encoding, payload: bytes, limit: int) -> bytes:
+    try:
+        return encoding.decode_payload(payload, limit)
+    except EncodingError as e:
+        raise ProtocolViolation(str(e), peer=reader.stream.peer_id,
+                                protocol=reader.stream.protocol) from None
+
+
+async def read_request(reader: StreamReader, limit: int,
+                       encoding: Encoding = Encoding.SSZ) -> bytes:
+    """The request's SSZ bytes (at most `limit`); the requester must then have
+    half-closed (no trailing bytes)."""
+    payload = await reader.read_sized(encoding.max_payload_size(limit), "request")
     if not await reader.at_eof():
         raise ProtocolViolation("bytes after the request payload",
                                 peer=reader.stream.peer_id, protocol=reader.stream.protocol)
-    return payload
+    return _decoded(reader, encoding, payload, limit)
 
 
-async def read_chunk(reader: StreamReader, limit: int, error_limit: int
-                     ) -> tuple[int, bytes | str] | None:
+async def read_chunk(reader: StreamReader, limit: int, error_limit: int,
+                     encoding: Encoding = Encoding.SSZ) -> tuple[int, bytes | str] | None:
     """(result, payload) of the next response chunk, or None at a clean end of stream.
 
     For a non-zero result the payload is the error text (str). Lodestar 2019 sends the
@@ -118,15 +133,21 @@ async def read_chunk(reader: StreamReader, limit: int, error_limit: int
         return None
     code = (await reader.read_exact(1, "result byte"))[0]
     if code == 0:
-        return code, await reader.read_sized(limit, "response chunk")
-    return code, await read_error_text(reader, error_limit)
+        payload = await reader.read_sized(encoding.max_payload_size(limit), "response chunk")
+        return code, _decoded(reader, encoding, payload, limit)
+    return code, await read_error_text(reader, error_limit, encoding)
 
 
-async def read_error_text(reader: StreamReader, limit: int) -> str:
-    rest = await reader.read_to_eof(limit + _MAX_VARINT_BYTES)
+async def read_error_text(reader: StreamReader, limit: int,
+                          encoding: Encoding = Encoding.SSZ) -> str:
+    rest = await reader.read_to_eof(encoding.max_payload_size(limit) + _MAX_VARINT_BYTES)
     n, used = _parse_varint(rest)
     if n is not None and used + n == len(rest):
         rest = rest[used:]
+        try:
+            rest = encoding.decode_payload(rest, limit)
+        except EncodingError:
+            pass  # an error text is shown, not trusted: the raw bytes will do
     return rest.decode("utf-8", "replace")
 
 
@@ -139,9 +160,13 @@ def _parse_varint(data: bytes) -> tuple[int | None, int]:
     return None, 0
 
 
-def frame_request(payload: bytes) -> bytes:
-    return encode_varint(len(payload)) + payload
+def frame_request(payload: bytes, encoding: Encoding = Encoding.SSZ) -> bytes:
+    """A request frame around the SSZ bytes `payload`."""
+    encoded = encoding.encode_payload(payload)
+    return encode_varint(len(encoded)) + encoded
 
 
-def frame_chunk(code: int, payload: bytes) -> bytes:
-    return bytes([code]) + encode_varint(len(payload)) + payload
+def frame_chunk(code: int, payload: bytes, encoding: Encoding = Encoding.SSZ) -> bytes:
+    """A response chunk around `payload` (SSZ bytes, or the error text if code != 0)."""
+    encoded = encoding.encode_payload(payload)
+    return bytes([code]) + encode_varint(len(encoded)) + encoded

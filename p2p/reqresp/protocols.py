@@ -6,12 +6,15 @@
 The framing of a block list is not a property of the name alone: Lodestar 2019 serves
 the v0.8.4 names with the v0.8.3 one-list framing. `Dialect` says what a peer speaks.
 
-Protocol id: /eth2/beacon_chain/req/<name>/1/ssz.
+Protocol id: /eth2/beacon_chain/req/<name>/1/<encoding>, encoding `ssz` or `ssz_snappy`
+(p2p/encoding.py); both are served, and the encoding is a property of the stream.
 """
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from p2p.encoding import Encoding
 
 PREFIX = "/eth2/beacon_chain/req"
 
@@ -42,12 +45,18 @@ class Method(enum.Enum):
 
     @property
     def protocol_id(self) -> str:
-        return f"{PREFIX}/{self.message_name}/1/ssz"
+        """The `ssz` protocol id (what the 2019 interop clients speak)."""
+        return self.protocol_id_for(Encoding.SSZ)
+
+    def protocol_id_for(self, encoding: Encoding) -> str:
+        return f"{PREFIX}/{self.message_name}/1/{encoding.value}"
 
 
 V084 = (Method.STATUS, Method.GOODBYE, Method.BLOCKS_BY_RANGE, Method.BLOCKS_BY_ROOT)
 V083 = (Method.HELLO, Method.GOODBYE, Method.BEACON_BLOCKS, Method.RECENT_BEACON_BLOCKS)
 ALL = tuple(dict.fromkeys(V084 + V083))
+# Encodings we serve every method in; requests we send use P2PConfig.request_encoding.
+ENCODINGS = (Encoding.SSZ, Encoding.SSZ_SNAPPY)
 
 
 class Dialect(enum.Enum):

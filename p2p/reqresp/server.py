@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable
 import trio
 
 from p2p.api import ChainInterface
+from p2p.encoding import Encoding
 from p2p.errors import InvalidRequest, ProtocolViolation, StreamError
 from p2p.messages import (
     MAX_CHUNK_SIZE, MAX_ERROR_MESSAGE_SIZE, MAX_REQUEST_BLOCKS, BeaconBlocksRequest,
@@ -85,18 +86,21 @@ class ReqRespServer:
                       finalized_epoch=s.finalized_epoch, head_root=s.head_root,
                       head_slot=s.head_slot)
 
-    async def handle(self, method: Method, stream: Stream) -> None:
+    async def handle(self, method: Method, stream: Stream,
+                     encoding: Encoding = Encoding.SSZ) -> None:
+        """Serve one request of `method` arriving on `stream` in `encoding` (the
+        protocol id the stream was opened with); the answer uses the same encoding."""
         peer = stream.peer_id
         inflight = self._inflight.get(peer, 0)
         if inflight >= self.max_inflight:
             # A burst from one peer costs us one small write per excess stream, not a
             # decode and a chain query each.
             self.rate_limited += 1
-            await self._respond_error(stream, ResultCode.SERVER_ERROR, "rate limited")
+            await self._respond_error(stream, ResultCode.SERVER_ERROR, "rate limited", encoding)
             return
         self._inflight[peer] = inflight + 1
         try:
-            await self._handle(method, stream, peer)
+            await self._handle(method, stream, peer, encoding)
         finally:
             left = self._inflight[peer] - 1
             if left:
@@ -104,11 +108,12 @@ class ReqRespServer:
             else:
                 del self._inflight[peer]
 
-    async def _handle(self, method: Method, stream: Stream, peer: str) -> None:
+    async def _handle(self, method: Method, stream: Stream, peer: str,
+                      encoding: Encoding) -> None:
         try:
             with trio.fail_after(self.timeouts.resp):
                 payload = await read_request(StreamReader(stream),
-                                         _REQUEST_LIMIT[method] + len(WRAP_PREFIX))
+                                             _REQUEST_LIMIT[method] + len(WRAP_PREFIX), encoding)
             wrapped = method in _ROOTS_METHODS and looks_wrapped_roots(payload)
             if wrapped:
                 payload = unwrap(payload)
@@ -125,7 +130,7 @@ class ReqRespServer:
             return
         except (ProtocolViolation, SSZDecodeError) as e:
             self.report(peer, PeerAction.PROTOCOL_VIOLATION, f"{method.message_name}: {e}")
-            await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e))
+            await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e), encoding)
             return
         if method in _BLOCK_METHODS and self.peers.record(peer).dialect is None and \
                 self.learn_dialect is not None:
@@ -139,15 +144,15 @@ class ReqRespServer:
             chunks = await self._answer(method, peer, request, dialect)
         except InvalidRequest as e:
             self.report(peer, PeerAction.INVALID_REQUEST, f"{method.message_name}: {e}")
-            await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e))
+            await self._respond_error(stream, ResultCode.INVALID_REQUEST, str(e), encoding)
             return
         except Exception as e:  # noqa: BLE001 - a chain failure is a server error, not fatal
             log.exception("serving %s to %s failed", method.message_name, peer)
-            await self._respond_error(stream, ResultCode.SERVER_ERROR, type(e).__name__)
+            await self._respond_error(stream, ResultCode.SERVER_ERROR, type(e).__name__, encoding)
             return
         try:
             for chunk in chunks:
-                await stream.write(frame_chunk(ResultCode.SUCCESS, chunk))
+                await stream.write(frame_chunk(ResultCode.SUCCESS, chunk, encoding))
             await stream.close()
             self.served += 1
         except StreamError:
@@ -157,10 +162,11 @@ class ReqRespServer:
             await self.on_status(peer, request if method is Method.STATUS
                                  else status_from_hello(request), method)
 
-    async def _respond_error(self, stream: Stream, code: ResultCode, message: str) -> None:
+    async def _respond_error(self, stream: Stream, code: ResultCode, message: str,
+                             encoding: Encoding = Encoding.SSZ) -> None:
         try:
             with trio.fail_after(self.timeouts.resp):
-                await stream.write(frame_chunk(code, error_payload(message)))
+                await stream.write(frame_chunk(code, error_payload(message), encoding))
                 await stream.close()
         except (StreamError, trio.TooSlowError):
             await stream.reset()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from beacon.config import Config
 from beacon.state_transition import Signatures
-from beacon.types import get_types
 from spec_tests.case import Case, CaseFailure
+from spec_tests.protocol import PROTOCOL
 
 
 def signatures_for(case: Case) -> Signatures:
@@ -13,7 +13,7 @@ def signatures_for(case: Case) -> Signatures:
 
 
 def load_state(case: Case, config: Config, part: str):
-    return case.load_ssz(part, get_types(config).BeaconState)
+    return case.load_ssz(part, PROTOCOL.types(config).BeaconState)
 
 
 def assert_state_equal(actual, expected) -> None:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from beacon.config import Config
 from beacon.genesis import initialize_beacon_state_from_eth1, is_valid_genesis_state
-from beacon.types import get_types
 from spec_tests.case import Case, CaseFailure
+from spec_tests.protocol import PROTOCOL
 from spec_tests.runners._state import assert_state_equal, load_state, signatures_for
 
 
 def run(case: Case, config: Config) -> None:
-    T = get_types(config)
+    T = PROTOCOL.types(config)
     if case.handler == "initialization":
         block_hash = bytes.fromhex(str(case.load_yaml("eth1_block_hash.yaml"))[2:])
         timestamp = int(case.load_yaml("eth1_timestamp.yaml"))

@@ -9,15 +9,15 @@ Spec: test_formats/ssz_static/core.md (v0.8.4). Per case, all of:
 from __future__ import annotations
 
 from beacon.config import Config
+from spec_tests.protocol import PROTOCOL
 from spec_tests.case import Case, CaseFailure
 from ssz.codec import decode, encode
-from ssz.lookup import type_by_name
 from ssz.signing import hash_tree_root, signing_root
 from ssz.yaml_codec import first_difference, from_obj, to_obj
 
 
 def run(case: Case, config: Config) -> None:
-    typ = type_by_name(config, case.handler)
+    typ = PROTOCOL.type_by_name(config, case.handler)
     data = case.read_bytes("serialized.ssz")
     value = case.load_yaml("value.yaml")
     roots = case.load_yaml("roots.yaml")

@@ -10,7 +10,6 @@ from remerkleable.complex import Container, List, Vector
 from beacon.config import minimal
 from ssz.codec import encode
 from ssz.errors import SSZValueError
-from ssz.lookup import type_by_name
 from ssz.yaml_codec import first_difference, from_obj, from_yaml, to_json_obj, to_obj, to_yaml
 from tests.ssz.samples import attestation, state, types
 
@@ -127,7 +126,3 @@ def test_first_difference():
     assert first_difference(True, 1) is not None  # a bool is not an int here
 
 
-def test_type_by_name():
-    assert type_by_name(minimal, "Attestation") is T.Attestation
-    with pytest.raises(KeyError, match="known: Fork, Checkpoint"):
-        type_by_name(minimal, "Attestaton")

@@ -5,6 +5,7 @@ Spec: https://github.com/ethereum/eth2.0-specs/blob/v0.8.4/specs/core/0_beacon-c
 from __future__ import annotations
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext, context_for
 from beacon.state_transition.block.eth1_data import process_eth1_data
 from beacon.state_transition.block.header import process_block_header
 from beacon.state_transition.block.operations.attestation import process_attestation
@@ -28,14 +29,18 @@ OPERATIONS = (
 )
 
 
-def process_block(config: Config, state, block, signatures: Signatures = Signatures.VERIFY) -> None:
-    process_block_header(config, state, block, signatures)
-    process_randao(config, state, block.body, signatures)
+def process_block(config: Config, state, block, signatures: Signatures = Signatures.VERIFY,
+                  ctx: EpochContext | None = None) -> None:
+    ctx = context_for(config, ctx)
+    process_block_header(config, state, block, signatures, ctx=ctx)
+    process_randao(config, state, block.body, signatures, ctx=ctx)
     process_eth1_data(config, state, block.body)
-    process_operations(config, state, block.body, signatures)
+    process_operations(config, state, block.body, signatures, ctx=ctx)
 
 
-def process_operations(config: Config, state, body, signatures: Signatures) -> None:
+def process_operations(config: Config, state, body, signatures: Signatures,
+                       ctx: EpochContext | None = None) -> None:
+    ctx = context_for(config, ctx)
     expected_deposits = min(config.MAX_DEPOSITS,
                             int(state.eth1_data.deposit_count) - int(state.eth1_deposit_index))
     check(len(body.deposits) == expected_deposits, "deposits",
@@ -44,13 +49,14 @@ def process_operations(config: Config, state, body, signatures: Signatures) -> N
     check(len(transfer_roots) == len(set(transfer_roots)), "transfers", "duplicate transfers")
     for field, function in OPERATIONS:
         for i, operation in enumerate(getattr(body, field)):
-            apply_operation(function, config, state, operation, signatures, field[:-1], i)
+            apply_operation(function, config, state, operation, signatures, field[:-1], i, ctx=ctx)
 
 
-def apply_operation(function, config, state, operation, signatures, name: str, index: int | None) -> None:
+def apply_operation(function, config, state, operation, signatures, name: str, index: int | None,
+                    ctx: EpochContext | None = None) -> None:
     """Run one operation, turning helper failures (bad indices, overflow) into block errors."""
     try:
-        function(config, state, operation, signatures, index)
+        function(config, state, operation, signatures, index, ctx=ctx)
     except BlockProcessingError:
         raise
     except (ValueError, IndexError, BalanceOverflow) as e:

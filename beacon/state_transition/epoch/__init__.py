@@ -7,6 +7,7 @@ Budget (mainnet preset, warm caches): 16,384 validators <= 0.5 s.
 from __future__ import annotations
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext, context_for
 from beacon.state_transition.epoch.crosslinks import process_crosslinks
 from beacon.state_transition.epoch.final_updates import process_final_updates
 from beacon.state_transition.epoch.justification import process_justification_and_finalization
@@ -24,6 +25,7 @@ STEPS = (
 )
 
 
-def process_epoch(config: Config, state) -> None:
+def process_epoch(config: Config, state, ctx: EpochContext | None = None) -> None:
+    ctx = context_for(config, ctx)
     for _, step in STEPS:
-        step(config, state)
+        step(config, state, ctx=ctx)

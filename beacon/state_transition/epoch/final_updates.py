@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.helpers import (
     get_current_epoch, get_epoch_committees, get_randao_mix, get_shard_delta,
 )
@@ -14,27 +15,27 @@ from beacon.types import get_types
 U64 = np.uint64
 
 
-def process_final_updates(config: Config, state) -> None:
+def process_final_updates(config: Config, state, ctx: EpochContext | None = None) -> None:
     current_epoch = get_current_epoch(config, state)
     next_epoch = current_epoch + 1
     T = get_types(config)
     if (int(state.slot) + 1) % config.SLOTS_PER_ETH1_VOTING_PERIOD == 0:
         state.eth1_data_votes = type(state.eth1_data_votes)()
-    update_effective_balances(config, state)
+    update_effective_balances(config, state, ctx=ctx)
 
     index_epoch = next_epoch + config.ACTIVATION_EXIT_DELAY
-    active = validator_columns(state).active_indices(index_epoch)
+    active = validator_columns(state, ctx=ctx).active_indices(index_epoch)
     state.active_index_roots[index_epoch % config.EPOCHS_PER_HISTORICAL_VECTOR] = \
         uint64_list_root(active.tolist(), config.VALIDATOR_REGISTRY_LIMIT)
     state.compact_committees_roots[next_epoch % config.EPOCHS_PER_HISTORICAL_VECTOR] = \
-        get_compact_committees_root(config, state, next_epoch)
+        get_compact_committees_root(config, state, next_epoch, ctx=ctx)
     state.slashings[next_epoch % config.EPOCHS_PER_SLASHINGS_VECTOR] = 0
     state.randao_mixes[next_epoch % config.EPOCHS_PER_HISTORICAL_VECTOR] = \
         get_randao_mix(config, state, current_epoch)
     if next_epoch % (config.SLOTS_PER_HISTORICAL_ROOT // config.SLOTS_PER_EPOCH) == 0:
         batch = T.HistoricalBatch(block_roots=state.block_roots, state_roots=state.state_roots)
         state.historical_roots.append(batch.hash_tree_root())
-    state.start_shard = (int(state.start_shard) + get_shard_delta(config, state, current_epoch)) % config.SHARD_COUNT
+    state.start_shard = (int(state.start_shard) + get_shard_delta(config, state, current_epoch, ctx=ctx)) % config.SHARD_COUNT
     # The two fields have distinct (equal-shaped) list classes; re-wrapping the backing in
     # the target's class avoids remerkleable's element-by-element coercion on assignment.
     previous_type = type(state.previous_epoch_attestations)
@@ -43,9 +44,9 @@ def process_final_updates(config: Config, state) -> None:
     state.current_epoch_attestations = type(state.current_epoch_attestations)()
 
 
-def update_effective_balances(config: Config, state) -> None:
+def update_effective_balances(config: Config, state, ctx: EpochContext | None = None) -> None:
     """Effective balances follow balances with hysteresis; only changed ones are written."""
-    cols = validator_columns(state)
+    cols = validator_columns(state, ctx=ctx)
     balances = read_balances(state)
     eb = cols.effective_balance
     half = config.EFFECTIVE_BALANCE_INCREMENT // 2
@@ -58,13 +59,14 @@ def update_effective_balances(config: Config, state) -> None:
             validators[index].effective_balance = value
 
 
-def get_compact_committees_root(config: Config, state, epoch: int) -> bytes:
+def get_compact_committees_root(config: Config, state, epoch: int,
+                                ctx: EpochContext | None = None) -> bytes:
     """hash_tree_root(Vector[CompactCommittee, SHARD_COUNT]) computed without building it."""
     limit = config.MAX_VALIDATORS_PER_COMMITTEE
     empty = _compact_committee_root([], [], limit)
     roots = [empty] * config.SHARD_COUNT
-    cols = validator_columns(state)
-    committees = get_epoch_committees(config, state, epoch)
+    cols = validator_columns(state, ctx=ctx)
+    committees = get_epoch_committees(config, state, epoch, ctx=ctx)
     compact_balance = (cols.effective_balance // np.uint64(config.EFFECTIVE_BALANCE_INCREMENT)).astype(np.int64)
     for shard in committees.shards():
         committee = committees.committee(shard)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.epoch.participation import participation
 from beacon.state_transition.helpers import (
     get_block_root, get_current_epoch, get_previous_epoch, get_total_active_balance,
@@ -9,7 +10,8 @@ from beacon.state_transition.helpers import (
 from beacon.types import get_types
 
 
-def process_justification_and_finalization(config: Config, state) -> None:
+def process_justification_and_finalization(config: Config, state,
+                                           ctx: EpochContext | None = None) -> None:
     current_epoch = get_current_epoch(config, state)
     if current_epoch <= config.GENESIS_EPOCH + 1:
         return
@@ -17,13 +19,13 @@ def process_justification_and_finalization(config: Config, state) -> None:
     T = get_types(config)
     old_previous = state.previous_justified_checkpoint
     old_current = state.current_justified_checkpoint
-    total = get_total_active_balance(config, state)
+    total = get_total_active_balance(config, state, ctx=ctx)
 
     state.previous_justified_checkpoint = state.current_justified_checkpoint
     bits = [bool(b) for b in state.justification_bits]
     bits = [False] + bits[:-1]
     for i, epoch in ((1, previous_epoch), (0, current_epoch)):
-        p = participation(config, state, epoch)
+        p = participation(config, state, epoch, ctx=ctx)
         if p.balance(p.target_mask()) * 3 >= total * 2:
             state.current_justified_checkpoint = T.Checkpoint(
                 epoch=epoch, root=get_block_root(config, state, epoch))

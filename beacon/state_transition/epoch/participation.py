@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext, context_for
 from beacon.state_transition.helpers import (
     get_attestation_data_slot, get_attesting_indices, get_block_root, get_block_root_at_slot,
     get_current_epoch, get_previous_epoch,
@@ -22,11 +23,12 @@ class ResolvedAttestation:
     __slots__ = ("indices", "target_ok", "data_slot", "beacon_block_root", "inclusion_delay",
                  "proposer_index", "shard", "crosslink", "crosslink_root")
 
-    def __init__(self, config: Config, state, pending, epoch_root: bytes):
+    def __init__(self, config: Config, state, pending, epoch_root: bytes,
+                 ctx: EpochContext | None = None):
         data = pending.data
-        self.indices = get_attesting_indices(config, state, data, pending.aggregation_bits)
+        self.indices = get_attesting_indices(config, state, data, pending.aggregation_bits, ctx=ctx)
         self.target_ok = bytes(data.target.root) == epoch_root
-        self.data_slot = get_attestation_data_slot(config, state, data)
+        self.data_slot = get_attestation_data_slot(config, state, data, ctx=ctx)
         self.beacon_block_root = bytes(data.beacon_block_root)
         self.inclusion_delay = int(pending.inclusion_delay)
         self.proposer_index = int(pending.proposer_index)
@@ -38,7 +40,7 @@ class ResolvedAttestation:
 class EpochParticipation:
     """Matching source/target/head attestations of `epoch` (previous or current)."""
 
-    def __init__(self, config: Config, state, epoch: int):
+    def __init__(self, config: Config, state, epoch: int, ctx: EpochContext | None = None):
         if epoch not in (get_previous_epoch(config, state), get_current_epoch(config, state)):
             raise ValueError(f"epoch {epoch} is neither the previous nor the current epoch")
         pending = (state.current_epoch_attestations if epoch == get_current_epoch(config, state)
@@ -46,8 +48,8 @@ class EpochParticipation:
         epoch_root = get_block_root(config, state, epoch)
         self.epoch = epoch
         self._config, self._state = config, state
-        self.attestations = [ResolvedAttestation(config, state, p, epoch_root) for p in pending]
-        cols = validator_columns(state)
+        self.attestations = [ResolvedAttestation(config, state, p, epoch_root, ctx=ctx) for p in pending]
+        cols = validator_columns(state, ctx=ctx)
         self.count = cols.count
         self.unslashed = ~cols.slashed
         self.effective_balance = cols.effective_balance
@@ -105,19 +107,16 @@ def _default_crosslink_root() -> bytes:
 
 DEFAULT_CROSSLINK_ROOT = _default_crosslink_root()
 
-_LAST: list = []
+def participation(config: Config, state, epoch: int, ctx: EpochContext | None = None
+                  ) -> EpochParticipation:
+    """EpochParticipation, reused while the inputs it was computed from are unchanged.
 
-
-def participation(config: Config, state, epoch: int) -> EpochParticipation:
-    """EpochParticipation, reused while the inputs it was computed from are unchanged."""
+    Justification, crosslinks and rewards each ask for it within one epoch transition;
+    the key holds the tree nodes of every input, so a changed state never hits.
+    """
+    ctx = context_for(config, ctx)
     key = (id(config), epoch, int(state.slot), state.previous_epoch_attestations.get_backing(),
            state.current_epoch_attestations.get_backing(), state.validators.get_backing(),
            state.block_roots.get_backing(), state.active_index_roots.get_backing(),
            state.randao_mixes.get_backing(), int(state.start_shard))
-    for k, v in _LAST:
-        if len(k) == len(key) and all(a is b or a == b for a, b in zip(k, key)):
-            return v
-    value = EpochParticipation(config, state, epoch)
-    _LAST.append((key, value))
-    del _LAST[:-2]
-    return value
+    return ctx.participation(key, lambda: EpochParticipation(config, state, epoch, ctx=ctx))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.epoch.participation import participation
 from beacon.state_transition.helpers import (
     get_current_epoch, get_epoch_committees, get_previous_epoch, get_total_active_balance,
@@ -28,25 +29,26 @@ def _scaled(values: np.ndarray, numerator: int, denominator: int) -> np.ndarray:
     return table.astype(U64)[inverse] if len(table) else np.zeros(0, dtype=U64)
 
 
-def base_rewards(config: Config, state) -> np.ndarray:
-    total = get_total_active_balance(config, state)
-    eb = validator_columns(state).effective_balance
+def base_rewards(config: Config, state, ctx: EpochContext | None = None) -> np.ndarray:
+    total = get_total_active_balance(config, state, ctx=ctx)
+    eb = validator_columns(state, ctx=ctx).effective_balance
     return eb * U64(config.BASE_REWARD_FACTOR) // U64(integer_squareroot(total)) // U64(config.BASE_REWARDS_PER_EPOCH)
 
 
-def get_attestation_deltas(config: Config, state) -> tuple[np.ndarray, np.ndarray]:
+def get_attestation_deltas(config: Config, state,
+                           ctx: EpochContext | None = None) -> tuple[np.ndarray, np.ndarray]:
     previous_epoch = get_previous_epoch(config, state)
-    total = get_total_active_balance(config, state)
-    cols = validator_columns(state)
+    total = get_total_active_balance(config, state, ctx=ctx)
+    cols = validator_columns(state, ctx=ctx)
     n = cols.count
     rewards = np.zeros(n, dtype=U64)
     penalties = np.zeros(n, dtype=U64)
-    base = base_rewards(config, state)
+    base = base_rewards(config, state, ctx=ctx)
     active = np.zeros(n, dtype=bool)
     active[cols.active_indices(previous_epoch)] = True
     eligible = active | (cols.slashed & (U64(previous_epoch + 1) < cols.withdrawable_epoch))
 
-    p = participation(config, state, previous_epoch)
+    p = participation(config, state, previous_epoch, ctx=ctx)
     source, target, head = p.source_mask(), p.target_mask(), p.head_mask()
     for mask in (source, target, head):
         attesting_balance = p.balance(mask)
@@ -82,19 +84,20 @@ def get_attestation_deltas(config: Config, state) -> tuple[np.ndarray, np.ndarra
     return rewards, penalties
 
 
-def get_crosslink_deltas(config: Config, state) -> tuple[np.ndarray, np.ndarray]:
-    cols = validator_columns(state)
+def get_crosslink_deltas(config: Config, state,
+                         ctx: EpochContext | None = None) -> tuple[np.ndarray, np.ndarray]:
+    cols = validator_columns(state, ctx=ctx)
     rewards = np.zeros(cols.count, dtype=U64)
     penalties = np.zeros(cols.count, dtype=U64)
-    base = base_rewards(config, state)
+    base = base_rewards(config, state, ctx=ctx)
     epoch = get_previous_epoch(config, state)
-    p = participation(config, state, epoch)
-    committees = get_epoch_committees(config, state, epoch)
+    p = participation(config, state, epoch, ctx=ctx)
+    committees = get_epoch_committees(config, state, epoch, ctx=ctx)
     for shard in committees.shards():
         committee = committees.committee(shard)
         _, attesters = p.winning_crosslink(state, shard)
         attesting_balance = p.balance(attesters)
-        committee_balance = get_total_balance(config, state, committee)
+        committee_balance = get_total_balance(config, state, committee, ctx=ctx)
         in_winner = attesters[committee]
         winners, losers = committee[in_winner], committee[~in_winner]
         rewards[winners] += _scaled(base[winners], attesting_balance, committee_balance)
@@ -102,11 +105,11 @@ def get_crosslink_deltas(config: Config, state) -> tuple[np.ndarray, np.ndarray]
     return rewards, penalties
 
 
-def process_rewards_and_penalties(config: Config, state) -> None:
+def process_rewards_and_penalties(config: Config, state, ctx: EpochContext | None = None) -> None:
     if get_current_epoch(config, state) == config.GENESIS_EPOCH:
         return
-    r1, p1 = get_attestation_deltas(config, state)
-    r2, p2 = get_crosslink_deltas(config, state)
+    r1, p1 = get_attestation_deltas(config, state, ctx=ctx)
+    r2, p2 = get_crosslink_deltas(config, state, ctx=ctx)
     balances = read_balances(state)
     # Python-int check for overflow is unnecessary: rewards are bounded far below 2**64 - balance.
     increased = balances + r1 + r2

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.attestations import (
     IndexedAttestationError, get_indexed_attestation, validate_indexed_attestation,
 )
@@ -17,7 +18,8 @@ OP = "attestation"
 ZERO_ROOT = b"\x00" * 32
 
 
-def process_attestation(config: Config, state, attestation, signatures: Signatures, index=None) -> None:
+def process_attestation(config: Config, state, attestation, signatures: Signatures, index=None,
+                        ctx: EpochContext | None = None) -> None:
     data = attestation.data
     shard = int(data.crosslink.shard)
     target_epoch = int(data.target.epoch)
@@ -25,10 +27,10 @@ def process_attestation(config: Config, state, attestation, signatures: Signatur
     check(shard < config.SHARD_COUNT, OP, "shard out of range", index)
     check(target_epoch in (get_previous_epoch(config, state), current_epoch), OP,
           "target epoch is neither the previous nor the current epoch", index)
-    attestation_slot = get_attestation_data_slot(config, state, data)
+    attestation_slot = get_attestation_data_slot(config, state, data, ctx=ctx)
     check(attestation_slot + config.MIN_ATTESTATION_INCLUSION_DELAY <= state.slot
           <= attestation_slot + config.SLOTS_PER_EPOCH, OP, "attestation slot out of inclusion range", index)
-    committee = get_crosslink_committee(config, state, target_epoch, shard)
+    committee = get_crosslink_committee(config, state, target_epoch, shard, ctx=ctx)
     check(len(attestation.aggregation_bits) == len(attestation.custody_bits) == len(committee), OP,
           "bitfield lengths do not match the committee size", index)
 
@@ -37,7 +39,7 @@ def process_attestation(config: Config, state, attestation, signatures: Signatur
         data=data,
         aggregation_bits=attestation.aggregation_bits,
         inclusion_delay=int(state.slot) - attestation_slot,
-        proposer_index=get_beacon_proposer_index(config, state),
+        proposer_index=get_beacon_proposer_index(config, state, ctx=ctx),
     )
     if target_epoch == current_epoch:
         check(data.source.hash_tree_root() == state.current_justified_checkpoint.hash_tree_root(), OP,
@@ -59,8 +61,8 @@ def process_attestation(config: Config, state, attestation, signatures: Signatur
     check(bytes(crosslink.data_root) == ZERO_ROOT, OP, "crosslink data root must be zero in phase 0", index)
 
     try:
-        indexed = get_indexed_attestation(config, state, attestation)
-        validate_indexed_attestation(config, state, indexed, signatures)
+        indexed = get_indexed_attestation(config, state, attestation, ctx=ctx)
+        validate_indexed_attestation(config, state, indexed, signatures, ctx=ctx)
     except IndexedAttestationError as e:
         cls = InvalidSignature if "signature" in str(e) else BlockProcessingError
         raise cls(OP, str(e), index) from None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.errors import check
 from beacon.state_transition.helpers import compute_domain, is_valid_merkle_branch
 from beacon.state_transition.mutators import increase_balance
@@ -13,13 +14,14 @@ from ssz.signing import signing_root
 OP = "deposit"
 
 
-def pubkey_index(state) -> dict:
+def pubkey_index(state, ctx: EpochContext | None = None) -> dict:
     """pubkey -> validator index, cached with the registry columns."""
-    cols = validator_columns(state)
+    cols = validator_columns(state, ctx=ctx)
     return cols.memo("pubkey_index", lambda: {pk: i for i, pk in enumerate(cols.pubkeys)})
 
 
-def process_deposit(config: Config, state, deposit, signatures: Signatures, index=None) -> None:
+def process_deposit(config: Config, state, deposit, signatures: Signatures, index=None,
+                    ctx: EpochContext | None = None) -> None:
     check(is_valid_merkle_branch(
         leaf=deposit.data.hash_tree_root(),
         branch=deposit.proof,
@@ -31,7 +33,7 @@ def process_deposit(config: Config, state, deposit, signatures: Signatures, inde
 
     pubkey = bytes(deposit.data.pubkey)
     amount = int(deposit.data.amount)
-    existing = pubkey_index(state).get(pubkey)
+    existing = pubkey_index(state, ctx=ctx).get(pubkey)
     if existing is None:
         # The deposit contract does not check proofs of possession; an invalid one makes the
         # deposit a no-op rather than the block invalid. Deposits are valid across forks, hence

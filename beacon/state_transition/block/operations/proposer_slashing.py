@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.errors import InvalidSignature, check
 from beacon.state_transition.helpers import (
     compute_epoch_of_slot, get_current_epoch, get_domain, is_slashable_validator,
@@ -13,7 +14,8 @@ from ssz.signing import signing_root
 OP = "proposer_slashing"
 
 
-def process_proposer_slashing(config: Config, state, slashing, signatures: Signatures, index=None) -> None:
+def process_proposer_slashing(config: Config, state, slashing, signatures: Signatures, index=None,
+                              ctx: EpochContext | None = None) -> None:
     proposer_index = int(slashing.proposer_index)
     check(proposer_index < len(state.validators), OP, "unknown proposer index", index)
     proposer = state.validators[proposer_index]
@@ -28,4 +30,4 @@ def process_proposer_slashing(config: Config, state, slashing, signatures: Signa
                             compute_epoch_of_slot(config, int(header.slot)))
         if not bls_verify(signatures, proposer.pubkey, signing_root(header), header.signature, domain):
             raise InvalidSignature(OP, "invalid header signature", index)
-    slash_validator(config, state, proposer_index)
+    slash_validator(config, state, proposer_index, ctx=ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from hashlib import sha256
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.errors import InvalidSignature, check
 from beacon.state_transition.helpers import get_beacon_proposer_index, get_current_epoch, get_domain
 from beacon.state_transition.mutators import decrease_balance, increase_balance
@@ -14,7 +15,8 @@ OP = "transfer"
 UINT64_MAX = 2**64 - 1
 
 
-def process_transfer(config: Config, state, transfer, signatures: Signatures, index=None) -> None:
+def process_transfer(config: Config, state, transfer, signatures: Signatures, index=None,
+                     ctx: EpochContext | None = None) -> None:
     sender, recipient = int(transfer.sender), int(transfer.recipient)
     amount, fee = int(transfer.amount), int(transfer.fee)
     n = len(state.validators)
@@ -37,7 +39,7 @@ def process_transfer(config: Config, state, transfer, signatures: Signatures, in
         raise InvalidSignature(OP, "invalid transfer signature", index)
     decrease_balance(state, sender, amount + fee)
     increase_balance(state, recipient, amount)
-    increase_balance(state, get_beacon_proposer_index(config, state), fee)
+    increase_balance(state, get_beacon_proposer_index(config, state, ctx=ctx), fee)
     check(not (0 < int(state.balances[sender]) < config.MIN_DEPOSIT_AMOUNT), OP, "sender left with dust", index)
     check(not (0 < int(state.balances[recipient]) < config.MIN_DEPOSIT_AMOUNT), OP,
           "recipient left with dust", index)

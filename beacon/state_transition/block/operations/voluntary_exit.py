@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from beacon.config import Config
+from beacon.state_transition.context import EpochContext
 from beacon.state_transition.errors import InvalidSignature, check
 from beacon.state_transition.helpers import get_current_epoch, get_domain, is_active_validator
 from beacon.state_transition.mutators import initiate_validator_exit
@@ -11,7 +12,8 @@ from ssz.signing import signing_root
 OP = "voluntary_exit"
 
 
-def process_voluntary_exit(config: Config, state, exit, signatures: Signatures, index=None) -> None:
+def process_voluntary_exit(config: Config, state, exit, signatures: Signatures, index=None,
+                           ctx: EpochContext | None = None) -> None:
     validator_index = int(exit.validator_index)
     check(validator_index < len(state.validators), OP, "unknown validator index", index)
     validator = state.validators[validator_index]
@@ -24,4 +26,4 @@ def process_voluntary_exit(config: Config, state, exit, signatures: Signatures, 
     domain = get_domain(config, state, config.DOMAIN_VOLUNTARY_EXIT, int(exit.epoch))
     if not bls_verify(signatures, validator.pubkey, signing_root(exit), exit.signature, domain):
         raise InvalidSignature(OP, "invalid exit signature", index)
-    initiate_validator_exit(config, state, validator_index)
+    initiate_validator_exit(config, state, validator_index, ctx=ctx)
