@@ -72,6 +72,7 @@ class Chain:
         self.db = db
         self.T = get_types(config)
         self.regen = regen
+        self.ctx = regen.ctx  # one EpochContext for the chain's worker (see regen)
         self.fork_choice = fc
         self.now = now
         self.signatures = signatures
@@ -174,7 +175,7 @@ class Chain:
             raise StateUnavailable(f"slot {slot} is before the anchor state (slot {int(state.slot)})")
         state = state.copy()
         if int(state.slot) < slot:
-            process_slots(self.config, state, slot)
+            process_slots(self.config, state, slot, ctx=self.ctx)
         return state
 
     # -- block import -----------------------------------------------------------------
@@ -208,7 +209,7 @@ class Chain:
         state = self.regen.state_of_block(parent).copy()
         log.debug("importing block slot %d parent slot %d", slot, int(state.slot))
         try:
-            state_transition(self.config, state, block, signatures=self.signatures)
+            state_transition(self.config, state, block, signatures=self.signatures, ctx=self.ctx)
         except TransitionInvalidSignature as e:
             raise InvalidSignature(root, slot, str(e)) from None
         except StateTransitionError as e:
@@ -223,7 +224,8 @@ class Chain:
         changed = self._block_attestation_votes(state, block)
         if change.justified:
             fc.set_justified_balances(
-                justified_balances(self.config, self.regen.checkpoint_state(fc.justified)))
+                justified_balances(self.config, self.regen.checkpoint_state(fc.justified),
+                                   ctx=self.ctx))
         old_head, new_head = self._head, fc.get_head()
         parent_slot = fc.proto.slot(parent)
         with self.db.batch() as b:
@@ -250,7 +252,8 @@ class Chain:
             target = bytes(data.beacon_block_root)
             if target not in fc:
                 continue
-            indices = get_attesting_indices(self.config, state, data, att.aggregation_bits)
+            indices = get_attesting_indices(self.config, state, data, att.aggregation_bits,
+                                            ctx=self.ctx)
             changed += fc.apply_votes(indices.tolist(), target, int(data.target.epoch))
         return changed
 
@@ -315,10 +318,11 @@ class Chain:
             raise InvalidAttestation("target block is newer than the target epoch")
         state = self.regen.checkpoint_state(target)
         try:
-            slot = get_attestation_data_slot(self.config, state, data)
+            slot = get_attestation_data_slot(self.config, state, data, ctx=self.ctx)
             fc.check_attestation_slot(slot)
-            indexed = get_indexed_attestation(self.config, state, attestation)
-            validate_indexed_attestation(self.config, state, indexed, signatures or self.signatures)
+            indexed = get_indexed_attestation(self.config, state, attestation, ctx=self.ctx)
+            validate_indexed_attestation(self.config, state, indexed, signatures or self.signatures,
+                                         ctx=self.ctx)
         except FcFutureAttestation as e:
             raise FutureAttestation(e.reason) from None
         except (IndexedAttestationError, BlockProcessingError) as e:

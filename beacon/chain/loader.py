@@ -19,9 +19,9 @@ from beacon.state_transition.registry import validator_columns
 from beacon.storage import ChainDB, CorruptDatabase
 
 
-def justified_balances(config: Config, state) -> np.ndarray:
+def justified_balances(config: Config, state, ctx=None) -> np.ndarray:
     """Fork-choice weight per validator: effective balance if active, else 0."""
-    cols = validator_columns(state)
+    cols = validator_columns(state, ctx)
     out = np.zeros(cols.count, np.int64)
     active = cols.active_indices(get_current_epoch(config, state))
     out[active] = cols.effective_balance[active].astype(np.int64)
@@ -70,5 +70,6 @@ def load_fork_choice(config: Config, db: ChainDB, regen: StateRegen,
         nodes.append(fc.proto.indices.get(root, -1))
         epochs.append(epoch)
     fc.votes.restore(indices, nodes, epochs)
-    fc.set_justified_balances(justified_balances(config, regen.checkpoint_state(justified)))
+    fc.set_justified_balances(justified_balances(config, regen.checkpoint_state(justified),
+                                                 ctx=regen.ctx))
     return fc

@@ -17,6 +17,7 @@ from beacon.config import Config
 from beacon.chain.errors import StateUnavailable
 from beacon.fork_choice import Checkpoint
 from beacon.state_transition import Signatures, StateTransitionError, process_slots, state_transition
+from beacon.state_transition.context import EpochContext
 from beacon.storage import ChainDB, CorruptDatabase
 from beacon.types import get_types
 from ssz.codec import SSZDecodeError, decode
@@ -47,11 +48,15 @@ class _LRU(OrderedDict):
 
 
 class StateRegen:
-    """Args: config; db; hot_size: states kept in memory (64 ~ 8 epochs on minimal)."""
+    """Args: config; db; hot_size: states kept in memory (64 ~ 8 epochs on minimal).
+
+    `ctx` is the chain's EpochContext: regen runs only inside the chain's worker (one
+    call at a time), so it shares the caches of the imports it replays for."""
 
     def __init__(self, config: Config, db: ChainDB, hot_size: int = 64, checkpoint_size: int = 8):
         self.config = config
         self.db = db
+        self.ctx = EpochContext(config)
         self.T = get_types(config)
         self._hot = _LRU(hot_size)
         self._checkpoints = _LRU(checkpoint_size)
@@ -102,7 +107,8 @@ class StateRegen:
             try:
                 # Blocks were fully verified when imported; the state root check stays
                 # on as a cheap guard against a damaged database.
-                state_transition(self.config, state, block, signatures=Signatures.SKIP)
+                state_transition(self.config, state, block, signatures=Signatures.SKIP,
+                                 ctx=self.ctx)
             except StateTransitionError as e:
                 raise CorruptDatabase(f"{self.db.path}: replay of 0x{r.hex()} failed: {e}") from None
             self._hot.put(r, state)
@@ -121,6 +127,6 @@ class StateRegen:
         start = cp.epoch * self.config.SLOTS_PER_EPOCH
         if int(state.slot) < start:
             state = state.copy()
-            process_slots(self.config, state, start)
+            process_slots(self.config, state, start, ctx=self.ctx)
         self._checkpoints.put(cp, state)
         return state
