@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 
+from beacon.chain.snapshot import dependent_root
 from beacon.state_transition.slot import process_slots
 from validator.client import ValidatorClient
 
@@ -53,12 +54,8 @@ class HeadAt:
         return self._root, self._slot
 
     def dependent_root(self, epoch: int) -> bytes:
-        start = epoch * self.config.SLOTS_PER_EPOCH
-        if start == 0:
-            return b""
-        if start > self._slot:
-            return self._root
-        return bytes(self._state.block_roots[(start - 1) % self.config.SLOTS_PER_HISTORICAL_ROOT])
+        return dependent_root(self.config, self._root, self._slot, self._state.block_roots,
+                              epoch)
 
     def _advanced(self, slot: int):
         # Slots only move forward here: keep the last state and advance it.

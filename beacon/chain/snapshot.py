@@ -37,6 +37,19 @@ MAX_ADVANCE_EPOCHS = 2
 FACTS_CACHE = 8
 
 
+def dependent_root(config, head_root: bytes, head_slot: int, block_roots, epoch: int,
+                   genesis: bytes = b"") -> bytes:
+    """The last block before `epoch` starts, on the chain of `head_root` (at `head_slot`,
+    with that chain's `block_roots`): it fixes the epoch's seed, active set, balances and
+    start shard, hence its committees and proposers. `genesis` stands for it in epoch 0."""
+    start = epoch * config.SLOTS_PER_EPOCH
+    if start == 0:
+        return genesis
+    if start > head_slot:
+        return head_root  # the epoch starts after the head: the head is that block
+    return bytes(block_roots[(start - 1) % config.SLOTS_PER_HISTORICAL_ROOT])
+
+
 @dataclass(frozen=True)
 class EpochFacts:
     """Exact (`advanced` False): from the head state, for its own or previous epoch; a
@@ -159,16 +172,9 @@ class SnapshotMaker:
         return out
 
     def _dependent_root(self, head: bytes, head_state, epoch: int) -> bytes:
-        """The last block before `epoch` starts, on the head's chain: it fixes the
-        epoch's seed, active set, balances and start shard, so facts computed for one
-        head serve every later head that shares it (a new block does not recompute)."""
-        c = self.config
-        start = epoch * c.SLOTS_PER_EPOCH
-        if start > int(head_state.slot):
-            return head  # the epoch starts after the head: the head is that block
-        if start == 0:
-            return b"genesis"
-        return bytes(head_state.block_roots[(start - 1) % c.SLOTS_PER_HISTORICAL_ROOT])
+        # Facts computed for one head serve every later head sharing this root.
+        return dependent_root(self.config, head, int(head_state.slot), head_state.block_roots,
+                              epoch, genesis=b"genesis")
 
     def _compute(self, head_state, head_epoch: int, epoch: int) -> EpochFacts:
         source_root = bytes(self.chain.head_root)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 
 from beacon.chain.errors import StateUnavailable
+from beacon.chain.snapshot import dependent_root
 from beacon.operations.submit import check_and_pool, pooled_operations, publish_operation
 from beacon.state_transition.helpers import get_beacon_proposer_index
 from beacon.state_transition.slot import process_slots
@@ -191,12 +192,8 @@ class NodeView:
         """The last block before `epoch` starts on the head's chain (what fixes the
         epoch's shuffling): b"" for epoch 0."""
         snap = self.cs.snapshot
-        start = epoch * self.config.SLOTS_PER_EPOCH
-        if start == 0:
-            return b""
-        if start > snap.head_slot:
-            return snap.head_root
-        return bytes(snap.head_state.block_roots[(start - 1) % self.config.SLOTS_PER_HISTORICAL_ROOT])
+        return dependent_root(self.config, snap.head_root, snap.head_slot,
+                              snap.head_state.block_roots, epoch)
 
     async def on_head_state(self, slot: int, fn, *args):
         """`fn(state, *args)` with a copy of the head state processed to `slot`, in the
