@@ -266,4 +266,3 @@ def _set_autogroup_nice(pid: int) -> None:
         Path(f"/proc/{pid}/autogroup").write_text(value)
     except OSError as e:  # not root, or autogroups off: the run goes on unweighted
         print(f"testnet: TESTNET_NODE_NICE ignored for pid {pid}: {e}", flush=True)
-
