@@ -12,6 +12,18 @@ from p2p.api import ChainStatus
 from ssz.codec import SSZDecodeError, decode
 
 
+def stored_block(db, T, root: bytes):
+    """The block stored under `root`, or None when it is unknown or its record is
+    damaged (a damaged record reads as unknown; the chain reports it)."""
+    raw = db.get_block(bytes(root))
+    if raw is None:
+        return None
+    try:
+        return decode(T.BeaconBlock, raw)
+    except SSZDecodeError:
+        return None
+
+
 class SnapshotChainView:
     def __init__(self, config, chain_service):
         self.config = config
@@ -48,13 +60,7 @@ class SnapshotChainView:
         return found is None or found[1] == bytes(root)
 
     def _block(self, root: bytes):
-        raw = self.db.get_block(bytes(root))
-        if raw is None:
-            return None
-        try:
-            return decode(self.T.BeaconBlock, raw)
-        except SSZDecodeError:  # a damaged record answers as unknown; the chain reports it
-            return None
+        return stored_block(self.db, self.T, root)
 
     def blocks_by_range(self, head_root: bytes, start_slot: int, count: int, step: int):
         """Blocks at start_slot + i*step (i < count) on head_root's chain; empty slots

@@ -18,12 +18,12 @@ import logging
 
 from beacon.chain.errors import StateUnavailable
 from beacon.chain.snapshot import dependent_root
+from beacon.network.chain_view import stored_block
 from beacon.operations.submit import check_and_pool, pooled_operations, publish_operation
 from beacon.state_transition.helpers import get_beacon_proposer_index
 from beacon.state_transition.slot import process_slots
 from beacon.types import get_types
 from p2p.gossip import Topic
-from ssz.codec import SSZDecodeError, decode
 from ssz.signing import hash_tree_root
 
 log = logging.getLogger(__name__)
@@ -78,13 +78,7 @@ class NodeView:
         return self._db.canonical_root(slot)
 
     def block(self, root: bytes):
-        raw = self._db.get_block(bytes(root))
-        if raw is None:
-            return None
-        try:
-            return decode(self.T.BeaconBlock, raw)
-        except SSZDecodeError:  # a damaged record reads as unknown; the chain reports it
-            return None
+        return stored_block(self._db, self.T, root)
 
     def identity(self) -> dict:
         if self.network is None:
