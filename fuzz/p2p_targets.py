@@ -6,7 +6,8 @@ reqresp:req:<method>   the server's request path (p2p/reqresp/server.py): varint
 reqresp:resp:<method>:<framing>  `p2p.reqresp.client.request` reading the fuzz bytes
                        as the peer's response, for every (method, framing) a dialect
                        uses. Documented errors: ReqRespError (ProtocolViolation, ...).
-gossip:<topic>         `Gossip._validate`, size check and strict decode of each topic.
+gossip:<topic>         `Gossip._validate`, size check and strict decode of each topic, under
+                       each of its names (ssz, ssz_snappy, bare).
                        Documented outcome: a ValidationResult, never an exception.
 
 Both name sets (v0.8.4 status/beacon_blocks_by_*, v0.8.3 hello/beacon_blocks/
@@ -199,7 +200,7 @@ def _gossip_make(topic_name: str):
         from p2p.peers import PeerManager
         from ssz.codec import encode
         topic = Topic[topic_name]
-        gossip = Gossip(SimpleNamespace(), PROTOCOL.types(minimal), PeerManager(), "me")
+        gossip = Gossip(SimpleNamespace(), PROTOCOL.wire(minimal), PeerManager(), "me")
         seen = []
 
         async def capture(value, forwarder):
@@ -208,14 +209,17 @@ def _gossip_make(topic_name: str):
         gossip.set_validator(topic, capture)
 
         def one(data: bytes) -> None:
-            seen.clear()
-            result = drive(gossip._validate(topic, "fuzz-peer", data))
-            assert isinstance(result, ValidationResult), result
-            if seen:
-                assert result is ValidationResult.ACCEPT
-                assert encode(seen[0]) == data, "gossip accepted a non-canonical encoding"
-            else:
-                assert result is ValidationResult.REJECT, result
+            # The same bytes under each name: plain ssz, ssz_snappy, the bare alias.
+            for where in gossip.ids[topic]:
+                seen.clear()
+                result = drive(gossip._validate(where, "fuzz-peer", data))
+                assert isinstance(result, ValidationResult), result
+                if seen:
+                    assert result is ValidationResult.ACCEPT
+                    ssz = where.encoding.decode_payload(data, len(data) * 64 + 64)
+                    assert encode(seen[0]) == ssz, "gossip accepted a non-canonical encoding"
+                else:
+                    assert result is ValidationResult.REJECT, result
         return one
     return make
 

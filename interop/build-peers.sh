@@ -55,12 +55,18 @@ patch_lodestar() {
 }
 
 case "$WHICH" in
-  lodestar|all) timed lodestar bash "$SHARED/build-lodestar.sh" "$DEST"; patch_lodestar ;;
-esac
-case "$WHICH" in
-  trinity|all) timed trinity bash "$SHARED/build-trinity.sh" "$DEST" ;;
-esac
-case "$WHICH" in
-  lodestar|trinity|all) ;;
+  lodestar) timed lodestar bash "$SHARED/build-lodestar.sh" "$DEST"; patch_lodestar ;;
+  trinity) timed trinity bash "$SHARED/build-trinity.sh" "$DEST" ;;
+  all)
+    # Side by side: a cold build is mostly downloads and one-core compiles (about 3 and
+    # 4 min alone). Their only shared file is the DEST/.built marker list; if an update
+    # of it is lost to the race, the next call rebuilds that peer (idempotent), no worse.
+    ( timed lodestar bash "$SHARED/build-lodestar.sh" "$DEST" && patch_lodestar ) &
+    lodestar_pid=$!
+    rc=0
+    timed trinity bash "$SHARED/build-trinity.sh" "$DEST" || rc=$?
+    wait "$lodestar_pid" || rc=$?
+    exit $rc
+    ;;
   *) die "usage: $0 [lodestar|trinity|all] [DEST]" ;;
 esac

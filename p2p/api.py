@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Protocol, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 
 class ValidationResult(enum.Enum):
@@ -74,6 +74,18 @@ class ChainInterface(Protocol):
 
     def blocks_by_root(self, roots: Sequence[bytes]) -> Sequence[Any | None]:
         """One entry per root, None where the block is unknown."""
+
+
+@dataclass(frozen=True)
+class Wire:
+    """What the protocol above puts on the wire. `beacon.protocol.Protocol.wire(config)`
+    builds it, so every type, method, encoding and topic name p2p uses comes from the
+    protocol seam; p2p itself knows only how to carry them."""
+    types: Any                             # containers: .BeaconBlock, .by_name(name)
+    methods: tuple                         # p2p.reqresp.protocols.Method values served
+    encodings: tuple                       # p2p.encoding.Encoding values served
+    topics: Mapping[str, str]              # gossip topic name -> container name
+    topic_id: Callable[[str, Any], str]    # (topic name, Encoding) -> topic id
 
 
 GossipValidator = Callable[[Any, str], Awaitable[ValidationResult]]

@@ -1,12 +1,10 @@
-"""Gossip message data under an encoding, for the gossip layer to wire in (issue 10).
+"""Gossip message data under an encoding (used by p2p/gossip.py for every topic name).
 
     topic "/eth2/<name>/<encoding>"      e.g. /eth2/beacon_block/ssz_snappy
     data  Encoding.encode_payload(ssz)   (spec v0.8.4 "Topics and messages")
 
 `decode_message` bounds the SSZ size by the type's maximum and GOSSIP_MAX_SIZE before
-any snappy inflation (p2p/encoding.py), then decodes strictly. p2p/gossip.py still
-subscribes to the `ssz` names only; these functions are what it calls once it also
-serves `ssz_snappy`.
+any snappy inflation (p2p/encoding.py), then decodes strictly.
 """
 from __future__ import annotations
 
@@ -14,7 +12,7 @@ from typing import Any
 
 from p2p.encoding import Encoding, EncodingError
 from p2p.messages import GOSSIP_MAX_SIZE
-from ssz.codec import decode, encode
+from ssz.codec import decode
 
 TOPIC_PREFIX = "/eth2/"
 
@@ -22,26 +20,6 @@ TOPIC_PREFIX = "/eth2/"
 def topic_name(name: str, encoding: Encoding) -> str:
     """The topic id of `name` (e.g. "beacon_block") under `encoding`."""
     return f"{TOPIC_PREFIX}{name}/{encoding.value}"
-
-
-def parse_topic(topic_id: str) -> tuple[str, Encoding]:
-    """(name, encoding) of a spec-form topic id.
-
-    Raises:
-        ValueError: not of the form /eth2/<name>/<encoding> with a known encoding.
-    """
-    if not topic_id.startswith(TOPIC_PREFIX):
-        raise ValueError(f"not an eth2 topic: {topic_id!r}")
-    name, _, suffix = topic_id[len(TOPIC_PREFIX):].rpartition("/")
-    try:
-        return name, Encoding(suffix)
-    except ValueError:
-        raise ValueError(f"unknown encoding {suffix!r} in topic {topic_id!r}") from None
-
-
-def encode_message(obj: Any, encoding: Encoding) -> bytes:
-    """The data field of a gossip message carrying `obj`."""
-    return encoding.encode_payload(encode(obj))
 
 
 def decode_message(typ: Any, data: bytes, encoding: Encoding,

@@ -1,6 +1,6 @@
 """The P2P service: host + req/resp + gossip + handshake + peers, as one trio service.
 
-    svc = P2PService(identity, chain, types, config)
+    svc = P2PService(identity, chain, wire, config)   # wire: beacon.protocol's Wire
     await nursery.start(svc.run)     # ready: listening, handlers set, topics subscribed
     svc.listen_addrs / svc.blocks_by_range(peer, ...) / svc.publish(...)
     svc.gossip_messages: accepted gossip, only with P2PConfig(deliver_gossip=True)
@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import trio
 
-from p2p.api import ChainInterface, GossipMessage
+from p2p.api import ChainInterface, GossipMessage, Wire
 from p2p.encoding import Encoding
 from p2p.errors import (
     ErrorResponse, P2PError, ProtocolViolation, ReqRespError, ResponseTimeout, StreamError,
@@ -34,7 +34,7 @@ from p2p.messages import (
 from p2p.peers import PeerAction, PeerLimits, PeerManager, redial_forever
 from p2p.reqresp import client
 from p2p.reqresp.protocols import (
-    ALL, ENCODINGS, HANDSHAKE_ORDER, Dialect, Framing, Method, Timeouts,
+    HANDSHAKE_ORDER, Dialect, Framing, Method, Timeouts,
 )
 from p2p.reqresp.server import ReqRespServer
 
@@ -55,17 +55,18 @@ class P2PConfig:
     # A peer that dialed us and sent no status/hello by then gets ours (Trinity 2019
     # never sends one when it dials).
     inbound_handshake_grace: float = 3.0
-    # Encoding of the requests we send. The 2019 interop clients speak only `ssz`; both
-    # encodings are always served (ENCODINGS).
+    # Encoding of the requests we send. The 2019 interop clients speak only `ssz`; every
+    # encoding of the protocol (Wire.encodings) is served.
     request_encoding: Encoding = Encoding.SSZ
 
 
 class P2PService:
-    def __init__(self, identity: Identity, chain: ChainInterface, types: Any,
+    def __init__(self, identity: Identity, chain: ChainInterface, wire: Wire,
                  config: P2PConfig = P2PConfig()):
         self.identity = identity
         self.chain = chain
-        self.types = types
+        self.wire = wire
+        self.types = wire.types
         self.config = config
         self.peers = PeerManager(config.limits)
         self.host: Any = None
@@ -76,7 +77,7 @@ class P2PService:
         if config.deliver_gossip:
             self._gossip_send, self.gossip_messages = \
                 trio.open_memory_channel[GossipMessage](config.gossip_queue)
-        self.server = ReqRespServer(chain, types, peers=self.peers,
+        self.server = ReqRespServer(chain, self.types, peers=self.peers,
                                     on_status=self._on_status, on_goodbye=self._on_goodbye,
                                     timeouts=config.timeouts, learn_dialect=self.ensure_dialect)
         self._handshaking: dict[str, trio.Event] = {}   # one handshake per peer at a time
@@ -92,11 +93,11 @@ class P2PService:
             self.host = host
             host.on_handler_error = lambda peer, e: self.peers.report(
                 peer, PeerAction.PROTOCOL_VIOLATION, f"handler error {type(e).__name__}")
-            for method in ALL:
-                for encoding in ENCODINGS:
+            for method in self.wire.methods:
+                for encoding in self.wire.encodings:
                     host.set_handler(method.protocol_id_for(encoding),
                                      self._handler(method, encoding))
-            self.gossip = Gossip(host.pubsub, self.types, self.peers, self.peer_id)
+            self.gossip = Gossip(host.pubsub, self.wire, self.peers, self.peer_id)
             self.listen_addrs = host.listen_addrs
             try:
                 async with trio.open_nursery() as nursery:

@@ -1,6 +1,7 @@
 """The `beacon-node testnet` subcommands (argparse lives in beacon/cli/testnet.py)."""
 from __future__ import annotations
 
+import faulthandler
 import json
 import signal
 import sys
@@ -94,8 +95,12 @@ def run_command(args) -> int:
     opts = RunOptions(report_dir=report, seconds_per_slot=args.seconds_per_slot,
                       epochs=args.epochs, with_kind=args.with_kind, ours_role=args.ours,
                       net=args.net, partition_epochs=args.partition_epochs)
+    # SIGINT too: a runner started in the background by a script inherits it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _sigterm)
     signal.signal(signal.SIGHUP, _sigterm)
+    # `kill -USR1 <runner>` prints where every thread is: for a runner that seems stuck.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     results, started, interrupted = [], time.time(), False
     try:
         for n in names:

@@ -24,7 +24,7 @@ from beacon.network.operation_topic import operation_topics
 from beacon.network.signature_batch import SignatureBatch
 from beacon.network.sync import SyncService
 from beacon.network.topics import GossipBoundary, register
-from beacon.types import get_types
+from beacon.protocol import DEFAULT as DEFAULT_PROTOCOL
 from p2p.errors import P2PError
 from p2p.gossip import Topic
 from p2p.host import HostConfig
@@ -126,7 +126,8 @@ async def start_network(nursery, options, cs, pool, metrics, clock) -> Network:
     identity = load_or_create(options.datadir, key)
     p2p_config = P2PConfig(host=HostConfig(listen_ip=ip, port=port),
                            static_peers=tuple(options.peers))
-    svc = P2PService(identity, SnapshotChainView(config, cs), get_types(config), p2p_config)
+    svc = P2PService(identity, SnapshotChainView(config, cs), DEFAULT_PROTOCOL.wire(config),
+                     p2p_config)
     sync = SyncService(config, cs, None)
     network = Network(config, svc, sync, metrics)
     sync.network = network

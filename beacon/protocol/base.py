@@ -7,6 +7,7 @@
     domain = protocol.get_domain(config, state, config.DOMAIN_BEACON_PROPOSER)
     protocol.reqresp_protocol_id(Method.STATUS, Encoding.SSZ_SNAPPY)
     protocol.topic_id("beacon_block", Encoding.SSZ)  # "/eth2/beacon_block/ssz"
+    P2PService(identity, chain, protocol.wire(config))  # p2p takes every name from here
 
 Code above the seam (CLI, spec-test runners, benchmarks, fuzz targets, the p2p wiring)
 asks a `Protocol` for these; the implementation of one protocol (beacon/state_transition,
@@ -19,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from p2p.api import Wire
 from p2p.encoding import Encoding
 from p2p.gossip_encoding import topic_name
 
@@ -84,6 +86,12 @@ class Protocol:
         if name not in self.gossip_topics:
             raise KeyError(f"{self.name} has no gossip topic {name!r}")
         return topic_name(name, encoding)
+
+    def wire(self, config):
+        """What p2p carries for this protocol under `config`'s preset (p2p.api.Wire)."""
+        return Wire(types=self.types(config), methods=self.reqresp_methods,
+                    encodings=self.encodings, topics=self.gossip_topics,
+                    topic_id=self.topic_id)
 
     def gossip_type(self, config, name: str):
         """The container class carried on topic `name`."""

@@ -55,8 +55,6 @@ class Method(enum.Enum):
 V084 = (Method.STATUS, Method.GOODBYE, Method.BLOCKS_BY_RANGE, Method.BLOCKS_BY_ROOT)
 V083 = (Method.HELLO, Method.GOODBYE, Method.BEACON_BLOCKS, Method.RECENT_BEACON_BLOCKS)
 ALL = tuple(dict.fromkeys(V084 + V083))
-# Encodings we serve every method in; requests we send use P2PConfig.request_encoding.
-ENCODINGS = (Encoding.SSZ, Encoding.SSZ_SNAPPY)
 
 
 class Dialect(enum.Enum):

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from beacon.config import minimal
+from beacon.protocol import DEFAULT
 from beacon.types import get_types
 from p2p.api import ChainStatus
 
 T = get_types(minimal)
+WIRE = DEFAULT.wire(minimal)
 
 
 class FakeChain:

@@ -10,7 +10,7 @@ from p2p.identity import generate
 from p2p.peers import PeerLimits
 from p2p.reqresp.protocols import Timeouts
 from p2p.service import P2PConfig, P2PService
-from tests.p2p.fakechain import T, FakeChain
+from tests.p2p.fakechain import WIRE, FakeChain
 
 FAST = Timeouts(ttfb=1.0, resp=1.0)
 
@@ -25,7 +25,7 @@ def make_config(security: str = "noise", muxer: str = "mplex", **kw) -> P2PConfi
 
 @asynccontextmanager
 async def node(chain=None, security="noise", muxer="mplex", **kw):
-    svc = P2PService(generate(), chain or FakeChain(), T, make_config(security, muxer, **kw))
+    svc = P2PService(generate(), chain or FakeChain(), WIRE, make_config(security, muxer, **kw))
     async with trio.open_nursery() as n:
         with trio.fail_after(10):
             await n.start(svc.run)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import trio
 
 from beacon.config import minimal
-from beacon.types import get_types
+from beacon.protocol import DEFAULT
 from p2p import gossip as gossip_mod
 from p2p.gossip import Gossip
 from p2p.peers import PeerAction, PeerLimits, PeerManager
@@ -39,7 +39,7 @@ def test_bans_are_capped_and_the_ban_queue_does_not_block():
 
 
 def test_bridge_seen_cache_is_capped():
-    g = Gossip(SimpleNamespace(), get_types(minimal), PeerManager(), "me")
+    g = Gossip(SimpleNamespace(), DEFAULT.wire(minimal), PeerManager(), "me")
     for _ in range(gossip_mod.BRIDGE_SEEN + 500):
         assert g._first_sight(os.urandom(16))
     assert len(g._seen) == gossip_mod.BRIDGE_SEEN

@@ -50,9 +50,22 @@ def wait_for_nodes(proc, count, timeout=120):
     raise AssertionError("nodes did not start")
 
 
+def _output_within(p, seconds):
+    """The runner's output once it exits; if it does not within `seconds`, fail with
+    the stacks of its threads (the runner dumps them on SIGUSR1), then kill it."""
+    try:
+        return p.communicate(timeout=seconds)[0]
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGUSR1)
+        time.sleep(2)
+        p.kill()
+        out = p.communicate()[0]
+        raise AssertionError(f"runner still up {seconds} s after the signal:\n{out[-8000:]}")
+
+
 def test_nothing_left_after_a_run(tmp_path):
     p = runner(tmp_path, "ex1")
-    out, _ = p.communicate(timeout=180)
+    out = _output_within(p, 180)
     assert p.returncode == 0, out
     assert not any(leftovers(TAG).values()), leftovers(TAG)
     assert (tmp_path / "REPORT.md").exists() and (tmp_path / "report.html").exists()
@@ -63,7 +76,7 @@ def test_nothing_left_after_ctrl_c(tmp_path):
     wait_for_nodes(p, 2)
     time.sleep(2)
     p.send_signal(signal.SIGINT)
-    out, _ = p.communicate(timeout=60)
+    out = _output_within(p, 60)
     assert p.returncode == 130, out
     assert not any(leftovers(TAG).values()), leftovers(TAG)
     assert (tmp_path / "ex2" / "A.log").exists()          # logs and datadirs are kept
