@@ -47,7 +47,7 @@ class HeadAt:
     @classmethod
     async def freeze(cls, config, backend) -> "HeadAt":
         root, slot = backend.head()
-        state = await backend.on_head_state(slot, lambda s: s)
+        state = await backend.on_head_state(slot, lambda s, ctx: s)
         return cls(config, backend, root, slot, state)
 
     def head(self) -> tuple[bytes, int]:
@@ -57,16 +57,16 @@ class HeadAt:
         return dependent_root(self.config, self._root, self._slot, self._state.block_roots,
                               epoch)
 
-    def _advanced(self, slot: int):
+    def _advanced(self, slot: int, ctx):
         # Slots only move forward here: keep the last state and advance it.
         if int(self._state.slot) < slot:
-            process_slots(self.config, self._state, slot)
+            process_slots(self.config, self._state, slot, ctx=ctx)
         return self._state.copy()
 
     async def on_head_state(self, slot: int, fn, *args):
         # The node's call runs in its worker; the state it hands is ignored for ours.
         return await self._backend.on_head_state(
-            self._slot, lambda _head_state: fn(self._advanced(slot), *args))
+            self._slot, lambda _head_state, ctx: fn(self._advanced(slot, ctx), ctx, *args))
 
     async def submit_attestation(self, attestation) -> None:
         await self._backend.submit_attestation(attestation)

@@ -44,7 +44,8 @@ class ValidatorBackend(Protocol):
 
     def head(self) -> tuple[bytes, int]: ...  # (root, slot)
     def dependent_root(self, epoch: int) -> bytes: ...  # last block before the epoch, head's chain
-    # fn(copy of the head state processed to `slot`, *args), off the event loop
+    # fn(copy of the head state processed to `slot`, the EpochContext of the thread it
+    # runs in, *args), off the event loop
     async def on_head_state(self, slot: int, fn, *args): ...
     async def wait_for_block_at(self, slot: int) -> None: ...  # returns when head.slot >= slot
     async def submit_block(self, block) -> None: ...
@@ -91,7 +92,7 @@ class ValidatorClient:
         if self.duties is None or self.duties.epoch != epoch or self._dependent != dependent:
             ours = set(self.keys)
             self.duties = await self.backend.on_head_state(
-                max(start, slot), lambda state: compute_epoch_duties(c, state, ours))
+                max(start, slot), lambda state, ctx: compute_epoch_duties(c, state, ours, ctx=ctx))
             self._dependent = dependent
             log.debug("epoch %d duties: proposers %s, attesters %d", epoch,
                       self.duties.proposers, len(self.duties.attesters))
@@ -123,7 +124,7 @@ class ValidatorClient:
         if self.metrics:
             self.metrics.validator_blocks_proposed_total.inc()
 
-    def _build_block(self, state, slot: int, key: Key, parent_root: bytes):
+    def _build_block(self, state, ctx, slot: int, key: Key, parent_root: bytes):
         """Off the event loop: build, protect and sign; None when protection refuses."""
         c = self.config
         epoch = slot // c.SLOTS_PER_EPOCH
@@ -131,14 +132,15 @@ class ValidatorClient:
                     randao_reveal=production.randao_reveal(c, state, slot, key.privkey),
                     eth1_data=mock_eth1_data(c, state, epoch))
         try:
-            block = production.build_block(c, state, operations=self.pool.block_operations(state),
+            block = production.build_block(c, state, ctx=ctx,
+                                           operations=self.pool.block_operations(state, ctx),
                                            **body)
         except StateTransitionError as e:
             # The pool's cheap checks let through an operation the state rejects: a
             # block without operations beats a missed slot.
             log.warning("pooled operations do not apply at slot %d (%s); proposing without", slot, e)
             try:
-                block = production.build_block(c, state, **body)
+                block = production.build_block(c, state, ctx=ctx, **body)
             except StateTransitionError as e:  # e.g. our proposer was slashed: attest still
                 log.warning("cannot propose at slot %d: %s", slot, e)
                 return
@@ -167,7 +169,7 @@ class ValidatorClient:
             if self.metrics:
                 self.metrics.validator_attestations_published_total.inc(signers)
 
-    def _build_attestations(self, state, slot: int, duties, head_root: bytes) -> list:
+    def _build_attestations(self, state, ctx, slot: int, duties, head_root: bytes) -> list:
         """Off the event loop: one aggregate per shard of our validators' signed votes
         (slashing protection first), as (attestation, number of signers)."""
         c = self.config

@@ -103,7 +103,7 @@ class MisbehavingClient(ValidatorClient):
     # --- double proposal ---------------------------------------------------------
     async def _propose(self, slot: int, key) -> None:
         parent_root, _ = self.backend.head()
-        state = await self.backend.on_head_state(slot, lambda s: s)  # a copy, ours to use
+        state = await self.backend.on_head_state(slot, lambda s, ctx: s)  # a copy, ours to use
         await super()._propose(slot, key)
         if Misbehave.DOUBLE_PROPOSE in self.mis.kinds:
             await self._propose_conflicting(slot, key, parent_root, state)
@@ -126,7 +126,7 @@ class MisbehavingClient(ValidatorClient):
 
     # --- double vote and late votes ------------------------------------------------
     async def _attest(self, slot: int, duties) -> None:
-        state = await self.backend.on_head_state(slot, lambda s: s)  # a copy, ours to use
+        state = await self.backend.on_head_state(slot, lambda s, ctx: s)  # a copy, ours to use
         await super()._attest(slot, duties)
         if Misbehave.DOUBLE_VOTE in self.mis.kinds:
             await self._attest_conflicting(slot, duties, state)

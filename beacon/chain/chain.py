@@ -240,7 +240,7 @@ class Chain:
         if change.finalized:
             self._prune()
         if self.observer is not None:
-            self.observer.on_block(root, block, state)
+            self.observer.on_block(root, block, state, self.ctx)
         return root
 
     def _block_attestation_votes(self, state, block) -> list[int]:

@@ -84,13 +84,13 @@ class OperationPool:
     def attestation_count(self) -> int:
         return sum(len(aggs) for _, aggs in self._attestations.values())
 
-    def _includable(self, state, data) -> bool:
+    def _includable(self, state, data, ctx) -> bool:
         """Cheap pre-checks of process_attestation (v0.8.4) so one stale vote cannot
         make a proposal fail."""
         c = self.config
         slot, epoch = int(state.slot), int(state.slot) // c.SLOTS_PER_EPOCH
         target = int(data.target.epoch)
-        data_slot = self._data_slot(state, data)
+        data_slot = self._data_slot(state, data, ctx)
         if data_slot is None or not (data_slot + c.MIN_ATTESTATION_INCLUSION_DELAY <= slot
                                      <= data_slot + c.SLOTS_PER_EPOCH):
             return False
@@ -114,24 +114,24 @@ class OperationPool:
                 and int(cl.end_epoch) == min(target, int(parent.end_epoch) + c.MAX_EPOCHS_PER_CROSSLINK)
                 and bytes(cl.data_root) == bytes(32))
 
-    def _data_slot(self, state, data) -> int | None:
+    def _data_slot(self, state, data, ctx=None) -> int | None:
         """get_attestation_data_slot of v0.8.4, None for an epoch the state cannot place."""
         from beacon.state_transition import helpers as h
         c, epoch = self.config, int(data.target.epoch)
         if epoch > int(state.slot) // c.SLOTS_PER_EPOCH + 1:
             return None
-        per_slot = h.get_committee_count(c, state, epoch) // c.SLOTS_PER_EPOCH
+        per_slot = h.get_committee_count(c, state, epoch, ctx=ctx) // c.SLOTS_PER_EPOCH
         offset = (int(data.crosslink.shard) + c.SHARD_COUNT
-                  - int(h.get_start_shard(c, state, epoch))) % c.SHARD_COUNT
+                  - int(h.get_start_shard(c, state, epoch, ctx=ctx))) % c.SHARD_COUNT
         if per_slot == 0:
             return None
         return h.compute_start_slot_of_epoch(c, epoch) + offset // per_slot
 
-    def attestations_for_block(self, state) -> list:
+    def attestations_for_block(self, state, ctx=None) -> list:
         """Best aggregates includable on `state` (already at the block's slot)."""
         candidates = []
         for data, aggs in self._attestations.values():
-            if not self._includable(state, data):
+            if not self._includable(state, data, ctx):
                 continue
             for agg in aggs:
                 candidates.append((sum(agg.bits), data, agg))
@@ -157,8 +157,9 @@ class OperationPool:
         if len(self.voluntary_exits) < MAX_OPS:
             self.voluntary_exits.setdefault(int(op.validator_index), op)
 
-    def block_operations(self, state) -> dict:
-        """Operations for a block on `state`: keys are BeaconBlockBody field names."""
+    def block_operations(self, state, ctx=None) -> dict:
+        """Operations for a block on `state`: keys are BeaconBlockBody field names.
+        `ctx`: the caller's EpochContext (the thread's unowned one when None)."""
         c = self.config
         epoch = int(state.slot) // c.SLOTS_PER_EPOCH
         vals = state.validators
@@ -174,5 +175,6 @@ class OperationPool:
                  and int(op.epoch) <= epoch]
         # Only those that apply together, in block order (beacon/operations/check.py).
         return includable(c, state, {
-            "attestations": self.attestations_for_block(state),
-            "proposer_slashings": prop, "attester_slashings": att, "voluntary_exits": exits})
+            "attestations": self.attestations_for_block(state, ctx),
+            "proposer_slashings": prop, "attester_slashings": att, "voluntary_exits": exits},
+            ctx)

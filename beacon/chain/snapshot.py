@@ -178,21 +178,21 @@ class SnapshotMaker:
 
     def _compute(self, head_state, head_epoch: int, epoch: int) -> EpochFacts:
         source_root = bytes(self.chain.head_root)
-        c = self.config
+        c, ctx = self.config, self.chain.ctx
         state = head_state
         if epoch > head_epoch:
             state = head_state.copy()
-            process_slots(c, state, epoch * c.SLOTS_PER_EPOCH)
+            process_slots(c, state, epoch * c.SLOTS_PER_EPOCH, ctx=ctx)
         proposers = {}
         if epoch >= head_epoch:
             probe = state.copy()
             start = epoch * c.SLOTS_PER_EPOCH
             for slot in range(start, start + c.SLOTS_PER_EPOCH):
                 probe.slot = slot  # proposers depend on the epoch's seed and balances only
-                proposers[slot] = int(h.get_beacon_proposer_index(c, probe))
+                proposers[slot] = int(h.get_beacon_proposer_index(c, probe, ctx=ctx))
         return EpochFacts(
             epoch=epoch, proposers=MappingProxyType(proposers),
-            committees=h.get_epoch_committees(c, state, epoch),
+            committees=h.get_epoch_committees(c, state, epoch, ctx=ctx),
             proposer_domain=h.get_domain(c, state, c.DOMAIN_BEACON_PROPOSER, epoch),
             attestation_domain=h.get_domain(c, state, c.DOMAIN_ATTESTATION, epoch),
             state=state, source_root=source_root, advanced=epoch > head_epoch)

@@ -29,11 +29,11 @@ from ssz.signing import hash_tree_root
 log = logging.getLogger(__name__)
 
 
-def _advanced(state, config, slot: int):
+def _advanced(state, config, slot: int, ctx):
     """Worker thread: a copy of `state` with empty slots processed up to `slot`."""
     state = state.copy()
     if int(state.slot) < slot:
-        process_slots(config, state, slot)
+        process_slots(config, state, slot, ctx=ctx)
     return state
 
 
@@ -150,7 +150,8 @@ class NodeView:
         state = await self.state_at_block(root)
         if state is None or int(state.slot) == 0:
             return None if state is None else 0  # the genesis block has no proposer
-        return await self.cs.read(lambda chain: get_beacon_proposer_index(self.config, state))
+        return await self.cs.read(
+            lambda chain: get_beacon_proposer_index(self.config, state, ctx=chain.ctx))
 
     async def fork_choice_tree(self) -> dict:
         """The fork choice's block tree since finality (for /eth/v1/debug/fork_choice):
@@ -190,8 +191,8 @@ class NodeView:
                               snap.head_state.block_roots, epoch)
 
     async def on_head_state(self, slot: int, fn, *args):
-        """`fn(state, *args)` with a copy of the head state processed to `slot`, in the
-        chain's worker: one trip per duty, and the validator's helpers (committees,
+        """`fn(state, ctx, *args)` with a copy of the head state processed to `slot` and
+        the chain's EpochContext, in the chain's worker: one trip per duty, and the validator's helpers (committees,
         proposers, block building) run in the one thread that may use their caches.
         The advanced state is kept per head and slot, so the duties of a slot share it."""
         snap = self.cs.snapshot
@@ -200,8 +201,8 @@ class NodeView:
             cached = self._advanced
             if cached is None or cached[0] != snap.head_root or cached[1] != slot:
                 cached = self._advanced = (snap.head_root, slot,
-                                           _advanced(snap.head_state, self.config, slot))
-            return fn(cached[2].copy(), *args)
+                                           _advanced(snap.head_state, self.config, slot, chain.ctx))
+            return fn(cached[2].copy(), chain.ctx, *args)
         return await self.cs.read(work)
 
     async def wait_for_block_at(self, slot: int) -> None:

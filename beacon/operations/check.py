@@ -47,7 +47,7 @@ def add_to_pool(pool, kind: str, op) -> None:
     getattr(pool, KINDS[kind][1])(op)
 
 
-def includable(config: Config, state, operations: dict) -> dict:
+def includable(config: Config, state, operations: dict, ctx=None) -> dict:
     """`operations` (BeaconBlockBody list fields) without the slashings and exits that
     would not apply to `state` (a state at the block's slot) in block order, then cut
     to the block's limits (MAX_PROPOSER_SLASHINGS...), so a stale candidate never takes
@@ -71,7 +71,7 @@ def includable(config: Config, state, operations: dict) -> dict:
             if len(kept) >= limit:
                 break
             try:
-                KINDS[kind][0](config, work, op, Signatures.SKIP)
+                KINDS[kind][0](config, work, op, Signatures.SKIP, ctx=ctx)
             except Exception:  # stale (already applied) or in conflict with one kept
                 continue
             kept.append(op)

@@ -110,21 +110,22 @@ class Slasher:
             self._reported.popitem(last=False)
 
     # --- blocks -------------------------------------------------------------------------
-    def on_block(self, root: bytes, block, post_state) -> None:
-        """A block whose proposer signature verified; `post_state` is at its slot."""
+    def on_block(self, root: bytes, block, post_state, ctx=None) -> None:
+        """A block whose proposer signature verified; `post_state` is at its slot;
+        `ctx` the importing chain's EpochContext."""
         try:
-            self._on_block(block, post_state)
+            self._on_block(block, post_state, ctx)
         except Exception:  # the slasher must never fail an import
             log.exception("slasher: block at slot %d", int(block.slot))
 
-    def _on_block(self, block, post_state) -> None:
+    def _on_block(self, block, post_state, ctx) -> None:
         slot = int(block.slot)
         if slot == 0:
             return
         self._advance(slot // self.config.SLOTS_PER_EPOCH)
         if slot // self.config.SLOTS_PER_EPOCH < self._newest_epoch - self.window_epochs:
             return  # older than the window (range sync of history)
-        proposer = get_beacon_proposer_index(self.config, post_state)
+        proposer = get_beacon_proposer_index(self.config, post_state, ctx=ctx)
         header = self.T.BeaconBlockHeader(
             slot=slot, parent_root=block.parent_root, state_root=block.state_root,
             body_root=hash_tree_root(block.body), signature=block.signature)

@@ -22,14 +22,18 @@ Budget (mainnet, 16,384 validators): the first `columns()` of a context parses t
 whole registry (~0.2 s); later calls for a changed registry walk only changed
 subtrees (one exit or deposit: well under 1 ms).
 
-Who owns one: the chain (one for imports), each reader that computes duties on its own
-(the validator client), every `transition` CLI call and spec-test case.
+Who owns one: the chain (imports, replays, fork-choice balances, the snapshot's epoch
+facts, the slasher, and the validator client, whose duties, blocks and votes run in the
+chain's worker through `NodeView.on_head_state`), every `transition` CLI call and
+spec-test case.
 
 Compatibility path: code not yet migrated calls the helpers without `ctx`. It gets
 `unowned_context(config)`, one context per (thread, preset), so it stays safe across
 threads and keeps its old speed; but its caches are invisible to its caller, which is
-what this module exists to end. `unowned_uses()` counts those calls (tests assert that
-migrated paths make none); see the report of issue 10 for the callers left on it.
+what this module exists to end. `unowned_uses()` counts those calls; tests assert that
+the chain's paths (tests/chain/test_chain_context.py) and the validator's
+(tests/node/test_node_context.py) make none. Left on it: the testnet-only misbehaving
+client and the testnet runner's own checks.
 """
 from __future__ import annotations
 

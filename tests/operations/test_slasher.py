@@ -112,7 +112,7 @@ def test_invalid_evidence_is_not_pooled(genesis16):
 
 
 def test_memory_stays_bounded_past_its_limits(monkeypatch):
-    monkeypatch.setattr(slasher_mod, "get_beacon_proposer_index", lambda c, st: 0)
+    monkeypatch.setattr(slasher_mod, "get_beacon_proposer_index", lambda c, st, ctx=None: 0)
     s = Slasher(C, OperationPool(C), lambda: None, max_blocks=50, max_votes=200,
                 window_epochs=10**6, max_reported=10)
     for slot in range(1, 1000):
@@ -127,7 +127,7 @@ def test_memory_stays_bounded_past_its_limits(monkeypatch):
 
 
 def test_window_prunes_old_records(monkeypatch):
-    monkeypatch.setattr(slasher_mod, "get_beacon_proposer_index", lambda c, st: 0)
+    monkeypatch.setattr(slasher_mod, "get_beacon_proposer_index", lambda c, st, ctx=None: 0)
     s = Slasher(C, OperationPool(C), lambda: None, window_epochs=2)
     for slot in range(1, 8 * 10):
         s.on_block(b"", T.BeaconBlock(slot=slot), None)

@@ -91,7 +91,7 @@ class FakeBackend:
         return bytes(state.block_roots[(start - 1) % c.SLOTS_PER_HISTORICAL_ROOT]) if start else b""
 
     async def on_head_state(self, slot, fn, *args):
-        return fn(self.state_at_slot_on_head(slot), *args)
+        return fn(self.state_at_slot_on_head(slot), None, *args)
 
     async def wait_for_block_at(self, slot):
         await trio.sleep_forever()

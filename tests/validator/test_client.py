@@ -40,7 +40,7 @@ class FakeNode:
         return bytes(state.block_roots[(start - 1) % C.SLOTS_PER_HISTORICAL_ROOT]) if start else b""
 
     async def on_head_state(self, slot, fn, *args):
-        return fn(self.state_at_slot_on_head(slot), *args)
+        return fn(self.state_at_slot_on_head(slot), None, *args)
 
     async def wait_for_block_at(self, slot):
         pass
@@ -125,7 +125,8 @@ def test_duties_follow_a_reorg_of_the_block_they_depend_on(tmp_path, genesis16, 
     import validator.client as vc
     calls = []
     real = vc.compute_epoch_duties
-    monkeypatch.setattr(vc, "compute_epoch_duties", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(vc, "compute_epoch_duties",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
 
     class ReorgNode(FakeNode):
         dependent = None
