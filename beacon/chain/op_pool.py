@@ -37,6 +37,18 @@ def _bits_or(a, b):
     return [x or y for x, y in zip(a, b)]
 
 
+def _included_bits(state) -> dict[bytes, list[bool]]:
+    """Per attestation data root, the votes the state's pending attestations hold."""
+    out: dict[bytes, list[bool]] = {}
+    for pending in (state.previous_epoch_attestations, state.current_epoch_attestations):
+        for p in pending:
+            root = hash_tree_root(p.data)
+            bits = [bool(b) for b in p.aggregation_bits]
+            have = out.get(root)
+            out[root] = bits if have is None or len(have) != len(bits) else _bits_or(have, bits)
+    return out
+
+
 class OperationPool:
     def __init__(self, config: Config):
         self.config = config
@@ -128,13 +140,24 @@ class OperationPool:
         return h.compute_start_slot_of_epoch(c, epoch) + offset // per_slot
 
     def attestations_for_block(self, state, ctx=None) -> list:
-        """Best aggregates includable on `state` (already at the block's slot)."""
+        """Aggregates includable on `state` (already at the block's slot) that carry votes
+        the state does not hold yet, most new votes first.
+
+        A vote already in the state's pending attestations (put there by an earlier
+        block of this branch) adds nothing to rewards or to justification, but every
+        importer pays a signature check for it: Lodestar 2019 about 0.3 s per
+        attestation, so blocks that repeated an epoch's votes made it miss its slots."""
+        included = _included_bits(state)
         candidates = []
-        for data, aggs in self._attestations.values():
+        for data_root, (data, aggs) in self._attestations.items():
             if not self._includable(state, data, ctx):
                 continue
+            have = included.get(data_root)
             for agg in aggs:
-                candidates.append((sum(agg.bits), data, agg))
+                new = sum(agg.bits) if have is None or len(have) != len(agg.bits) else \
+                    sum(1 for b, old in zip(agg.bits, have) if b and not old)
+                if new:
+                    candidates.append((new, data, agg))
         candidates.sort(key=lambda c: -c[0])
         out = []
         Bits = self.T.Attestation.fields()["aggregation_bits"]

@@ -75,3 +75,25 @@ def test_votes_whose_target_is_on_another_branch_are_not_included(genesis16):
     pool = OperationPool(C)
     pool.add_attestation(att(data, [True] + [False] * (size - 1), bls.sign(b"\x11" * 32, 1, bytes(8))))
     assert pool.attestations_for_block(state) == []
+
+
+def test_votes_already_in_the_state_are_not_included_again(genesis16):
+    """A block that holds a vote makes later blocks of the branch leave it out; an
+    aggregate with one new vote still goes in."""
+    state = genesis16.copy()
+    process_slots(C, state, 1)
+    data = data_for_slot0(state)
+    size = len(h.get_crosslink_committee(C, state, 0, int(data.crosslink.shard)))
+    assert size >= 2
+    pool = OperationPool(C)
+    one = [True] + [False] * (size - 1)
+    pool.add_attestation(att(data, one, bls.sign(b"\x11" * 32, 1, bytes(8))))
+    [first] = pool.attestations_for_block(state)
+    state.current_epoch_attestations.append(T.PendingAttestation(
+        aggregation_bits=first.aggregation_bits, data=first.data, inclusion_delay=1,
+        proposer_index=0))
+    assert pool.attestations_for_block(state) == []              # nothing new
+    pool.add_attestation(att(data, [False, True] + [False] * (size - 2),
+                             bls.sign(b"\x11" * 32, 2, bytes(8))))
+    [again] = pool.attestations_for_block(state)                 # one new vote
+    assert list(again.aggregation_bits)[:2] == [True, True]
