@@ -26,9 +26,9 @@ status=0
 
 RETRIES=${INTEROP_RETRIES:-1}
 # Ctrl-C or a budget's SIGINT: each running runner stops its nodes; later runs are skipped
-# and the report is still written. Runners inside a background lane ignore SIGINT (bash
-# sets that for `&` jobs), so the signal is passed on to them as SIGTERM, which they
-# handle the same way; a flag file tells every lane to start nothing new.
+# and the report is still written. A signal may reach only this script (a `kill` of
+# its pid), so each lane's runner is sent SIGTERM, which runners handle as Ctrl-C; a
+# flag file tells every lane to start nothing new.
 STOP="$OUT/.interrupted"
 rm -f "$STOP"
 lanes=()

@@ -116,13 +116,9 @@ class Gossip:
     def set_validator(self, topic: Topic, validator: GossipValidator) -> None:
         self.validators[topic] = validator
 
-    def _decode(self, where: TopicId, data: bytes) -> Any:
-        """Raises EncodingError or SSZDecodeError."""
-        return decode_message(self.types[where.topic], data, where.encoding)
-
     async def _validate(self, where: TopicId, forwarder: str, data: bytes) -> ValidationResult:
         try:
-            value = self._decode(where, data)
+            value = decode_message(self.types[where.topic], data, where.encoding)
         except (EncodingError, SSZDecodeError):
             return ValidationResult.REJECT
         if forwarder == self.my_peer_id:
