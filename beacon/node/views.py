@@ -192,8 +192,9 @@ class NodeView:
 
     async def on_head_state(self, slot: int, fn, *args):
         """`fn(state, ctx, *args)` with a copy of the head state processed to `slot` and
-        the chain's EpochContext, in the chain's worker: one trip per duty, and the validator's helpers (committees,
-        proposers, block building) run in the one thread that may use their caches.
+        the chain's EpochContext, in the chain's worker: one trip per duty, and the
+        validator's helpers (committees, proposers, block building) run in the one
+        thread that may use their caches.
         The advanced state is kept per head and slot, so the duties of a slot share it."""
         snap = self.cs.snapshot
 
