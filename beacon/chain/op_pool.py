@@ -3,7 +3,8 @@
 In: attestations from gossip and from our own validators, already validated (the
 chain's gossip rules or our own signing); slashings and exits that passed their spec
 conditions. Out: `block_operations(state)`, the operations a block built on `state`
-can include, attestations aggregated as far as their bits allow.
+can include, attestations aggregated as far as their bits allow and only with votes
+the state does not hold yet.
 
 Attestations are grouped by their data root; inside a group, any two with disjoint
 bits merge into one (OR of the bits, BLS-aggregated signature), so a group holds a few
