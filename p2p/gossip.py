@@ -194,25 +194,26 @@ class Gossip:
             self._seen.popitem(last=False)
         return True
 
-    def _listeners(self, topic_id: str) -> set:
-        return set(self.pubsub.peer_topics.get(topic_id, ()))
+    def _names_to_send(self, topic: Topic, covered: set, first: TopicId | None = None):
+        """`first` (if given), then each name of `topic` that some peer listens on whom
+        the names before it (and the peers in `covered`) do not reach."""
+        for where in self.ids[topic]:
+            listeners = set(self.pubsub.peer_topics.get(where.id, ()))
+            if where is first or listeners - covered:
+                covered |= listeners
+                yield where
 
     async def _bridge(self, arrived: TopicId, ssz: bytes) -> None:
         if not self._first_sight(ssz):
             return
         # Whoever listens on the name it came by has it (gossipsub forwards it there).
-        covered = self._listeners(arrived.id)
-        for where in self.ids[arrived.topic]:
-            if where.id == arrived.id:
-                continue
-            listeners = self._listeners(where.id)
-            if listeners - covered:
-                covered |= listeners
-                self.bridged += 1
-                try:
-                    await self.pubsub.publish(where.id, where.encoding.encode_payload(ssz))
-                except Exception as e:  # noqa: BLE001 - a failed relay must not end the pump
-                    log.warning("bridging to %s failed: %s: %s", where.id, type(e).__name__, e)
+        covered = set(self.pubsub.peer_topics.get(arrived.id, ()))
+        for where in self._names_to_send(arrived.topic, covered):
+            self.bridged += 1
+            try:
+                await self.pubsub.publish(where.id, where.encoding.encode_payload(ssz))
+            except Exception as e:  # noqa: BLE001 - a failed relay must not end the pump
+                log.warning("bridging to %s failed: %s: %s", where.id, type(e).__name__, e)
 
     async def publish(self, topic: Topic, value: Any) -> None:
         """Publish on the topic's first name, and on each other name that reaches a peer
@@ -221,12 +222,8 @@ class Gossip:
         if len(ssz) > GOSSIP_MAX_SIZE:
             raise GossipTooLarge(f"{len(ssz)} bytes > {GOSSIP_MAX_SIZE}")
         self._first_sight(ssz)
-        covered: set = set()
-        for i, where in enumerate(self.ids[topic]):
-            listeners = self._listeners(where.id)
-            if i == 0 or listeners - covered:
-                covered |= listeners
-                await self.pubsub.publish(where.id, where.encoding.encode_payload(ssz))
+        for where in self._names_to_send(topic, set(), first=self.ids[topic][0]):
+            await self.pubsub.publish(where.id, where.encoding.encode_payload(ssz))
 
 
 def _source(msg: Any, default: str) -> str:

@@ -21,20 +21,12 @@ from beacon.chain.snapshot import dependent_root
 from beacon.network.chain_view import stored_block
 from beacon.operations.submit import check_and_pool, pooled_operations, publish_operation
 from beacon.state_transition.helpers import get_beacon_proposer_index
-from beacon.state_transition.slot import process_slots
 from beacon.types import get_types
 from p2p.gossip import Topic
 from ssz.signing import hash_tree_root
+from validator.production import state_at_slot
 
 log = logging.getLogger(__name__)
-
-
-def _advanced(state, config, slot: int, ctx):
-    """Worker thread: a copy of `state` with empty slots processed up to `slot`."""
-    state = state.copy()
-    if int(state.slot) < slot:
-        process_slots(config, state, slot, ctx=ctx)
-    return state
 
 
 class NodeView:
@@ -202,7 +194,8 @@ class NodeView:
             cached = self._advanced
             if cached is None or cached[0] != snap.head_root or cached[1] != slot:
                 cached = self._advanced = (snap.head_root, slot,
-                                           _advanced(snap.head_state, self.config, slot, chain.ctx))
+                                           state_at_slot(self.config, snap.head_state, slot,
+                                                         ctx=chain.ctx))
             return fn(cached[2].copy(), chain.ctx, *args)
         return await self.cs.read(work)
 
