@@ -103,15 +103,17 @@ class OperationPool:
         c = self.config
         slot, epoch = int(state.slot), int(state.slot) // c.SLOTS_PER_EPOCH
         target = int(data.target.epoch)
-        data_slot = self._data_slot(state, data, ctx)
-        if data_slot is None or not (data_slot + c.MIN_ATTESTATION_INCLUSION_DELAY <= slot
-                                     <= data_slot + c.SLOTS_PER_EPOCH):
-            return False
+        # The epoch first: placing the data slot of an older target walks the start
+        # shard back epoch by epoch.
         if target == epoch:
             source, parent = state.current_justified_checkpoint, state.current_crosslinks[int(data.crosslink.shard)]
         elif target + 1 == epoch:
             source, parent = state.previous_justified_checkpoint, state.previous_crosslinks[int(data.crosslink.shard)]
         else:
+            return False
+        data_slot = self._data_slot(state, data, ctx)
+        if data_slot is None or not (data_slot + c.MIN_ATTESTATION_INCLUSION_DELAY <= slot
+                                     <= data_slot + c.SLOTS_PER_EPOCH):
             return False
         # A vote made on another branch may come from another shuffling (seed and active
         # set are fixed by the chain up to the target epoch's start); its aggregate
