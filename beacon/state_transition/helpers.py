@@ -141,7 +141,7 @@ def get_shuffling(config: Config, state, epoch: int, seed: bytes | None = None,
     active = cols.active_indices(epoch)
     if seed is None:
         seed = get_seed(config, state, epoch)
-    digest = cols.memo(("active_digest", epoch), lambda: sha256(active.tobytes()).digest())
+    digest = cols.memo(("active_digest", epoch), lambda: sha256(active.tobytes()).digest(), epoch)
 
     committee_count = committee_count_for(config, len(active))
 
@@ -185,7 +185,8 @@ def get_epoch_committees(config: Config, state, epoch: int,
     key = ("committees", id(config), epoch, int(state.slot) // config.SLOTS_PER_EPOCH,
            int(state.start_shard), seed)
     return cols.memo(key, lambda: EpochCommittees(
-        config.SHARD_COUNT, get_start_shard(config, state, epoch, ctx=ctx), get_shuffling(config, state, epoch, seed, ctx=ctx)))
+        config.SHARD_COUNT, get_start_shard(config, state, epoch, ctx=ctx),
+        get_shuffling(config, state, epoch, seed, ctx=ctx)), epoch)
 
 
 def get_crosslink_committee(config: Config, state, epoch: int, shard: int,
@@ -217,7 +218,7 @@ def get_beacon_proposer_index(config: Config, state, ctx: EpochContext | None = 
                 return candidate
             i += 1
 
-    return cols.memo(("proposer", id(config), slot, seed, start_shard), compute)
+    return cols.memo(("proposer", id(config), slot, seed, start_shard), compute, epoch)
 
 
 def get_attestation_data_slot(config: Config, state, data, ctx: EpochContext | None = None) -> int:
@@ -260,7 +261,7 @@ def get_total_active_balance(config: Config, state, ctx: EpochContext | None = N
     cols = validator_columns(state, ctx=ctx)
     epoch = get_current_epoch(config, state)
     return cols.memo(("total_active", epoch),
-                     lambda: get_total_balance(config, state, cols.active_indices(epoch), ctx=ctx))
+                     lambda: get_total_balance(config, state, cols.active_indices(epoch), ctx=ctx), epoch)
 
 
 def get_domain(config: Config, state, domain_type: bytes, message_epoch: int | None = None) -> bytes:

@@ -74,7 +74,8 @@ class ValidatorColumns:
         # hash_tree_root of each pubkey, read from the tree (remerkleable caches it there).
         self.pubkey_roots: list[bytes] = [b""] * count
         self._active: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._memo: OrderedDict = OrderedDict()
+        self._memo: OrderedDict[int, dict] = OrderedDict()  # by epoch
+        self._memo_static: dict = {}
 
     def set_from_node(self, i: int, v) -> None:
         """Fill row `i` from the tree node of one Validator container (8 fields, depth 3)."""
@@ -103,6 +104,7 @@ class ValidatorColumns:
         out.pubkey_roots = self.pubkey_roots[:n] + [b""] * (count - n)
         out._active = OrderedDict()
         out._memo = OrderedDict()
+        out._memo_static = {}
         return out
 
     def active_indices(self, epoch: int) -> np.ndarray:
@@ -115,29 +117,41 @@ class ValidatorColumns:
             bounded_put(self._active, epoch, got, _ACTIVE_SIZE)
         return got
 
-    def memo(self, key, compute):
+    def memo(self, key, compute, epoch: int | None = None):
         """Cache a value derived from these columns only (keyed by the caller).
 
-        Bounded (least recently used out): a registry that does not change, the normal
-        case once effective balances settle, keeps one `ValidatorColumns` for many
-        epochs, and per-epoch and per-slot keys (committees, proposers) would otherwise
-        pile up for the node's lifetime: about 70 kB an epoch at 64 validators.
+        Entries are kept per `epoch` (the epoch the value is about), for the
+        `_MEMO_EPOCHS` epochs used last: a registry that does not change, the normal case
+        once effective balances settle, keeps one `ValidatorColumns` for many epochs, and
+        per-epoch and per-slot keys (committees, proposers) would otherwise pile up for
+        the node's lifetime. A count of entries is no bound here: on minimal, 1,024 of
+        them were 70 epochs of committees, and a node holds up to `COLUMNS_SIZE` of
+        these. Values with no epoch (`epoch=None`) stay as long as the columns.
         """
+        if epoch is None:
+            bucket = self._memo_static
+        else:
+            bucket = self._memo.get(epoch)
+            if bucket is None:
+                bucket = {}
+                bounded_put(self._memo, epoch, bucket, _MEMO_EPOCHS)
+            else:
+                self._memo.move_to_end(epoch)
         try:
-            value = self._memo[key]
+            return bucket[key]
         except KeyError:
             value = compute()
-            bounded_put(self._memo, key, value, _MEMO_SIZE)
+            if len(bucket) < _MEMO_PER_EPOCH:  # forks: a handful of seeds an epoch
+                bucket[key] = value
             return value
-        self._memo.move_to_end(key)
-        return value
 
 
-# Entries per ValidatorColumns: ~15 memo keys an epoch on minimal and ~75 on mainnet
-# (a proposer per slot, committees, totals), so these keep 10+ recent epochs on mainnet,
-# which covers forks and the attestation window.
-_MEMO_SIZE = 1024
-_ACTIVE_SIZE = 64
+# Epochs of memo entries per ValidatorColumns: the previous, current and next epoch of
+# the head and of a fork or two, with room to spare. Per epoch, ~15 keys on minimal and
+# ~75 on mainnet (a proposer per slot, committees, totals); more only on many forks.
+_MEMO_EPOCHS = 8
+_MEMO_PER_EPOCH = 1024
+_ACTIVE_SIZE = _MEMO_EPOCHS  # mainnet: 128 kB an epoch
 
 
 def bounded_put(cache: OrderedDict, key, value, size: int) -> None:

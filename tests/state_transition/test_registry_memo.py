@@ -7,17 +7,32 @@ from beacon.state_transition import registry
 from beacon.state_transition.registry import ValidatorColumns
 
 
-def test_memo_is_bounded_and_keeps_recent_keys():
+def test_memo_keeps_recent_epochs_only():
+    """A bound by epochs, not by entries: a count of entries held ~70 epochs of
+    committees on minimal, ~6 MB per 100 epochs of RSS climb in a soak."""
     cols = ValidatorColumns(4)
     calls = []
-    for slot in range(3 * registry._MEMO_SIZE):
-        cols.memo(("proposer", slot), lambda: calls.append(1) or slot)
-        cols.memo("pubkey_index", lambda: {"pk": 0})  # hot key, used every slot
-    assert len(cols._memo) == registry._MEMO_SIZE
-    assert "pubkey_index" in cols._memo
-    assert ("proposer", 0) not in cols._memo
-    assert cols.memo(("proposer", 3 * registry._MEMO_SIZE - 1), lambda: -1) == 3 * registry._MEMO_SIZE - 1
-    assert len(calls) == 3 * registry._MEMO_SIZE
+    slots_per_epoch = 8
+    epochs = 3 * registry._MEMO_EPOCHS
+    for slot in range(epochs * slots_per_epoch):
+        epoch = slot // slots_per_epoch
+        cols.memo(("proposer", slot), lambda: calls.append(1) or slot, epoch)
+        cols.memo(("committees", epoch), lambda: calls.append(1) or epoch, epoch)
+        cols.memo("pubkey_index", lambda: calls.append(1) or {"pk": 0})  # no epoch: kept
+    assert list(cols._memo) == list(range(epochs - registry._MEMO_EPOCHS, epochs))
+    assert sum(len(b) for b in cols._memo.values()) == registry._MEMO_EPOCHS * (slots_per_epoch + 1)
+    assert len(calls) == epochs * (slots_per_epoch + 1) + 1
+    # Hits within the window, a recompute outside it.
+    last = epochs * slots_per_epoch - 1
+    assert cols.memo(("proposer", last), lambda: -1, epochs - 1) == last
+    assert cols.memo(("proposer", 0), lambda: -1, 0) == -1
+
+
+def test_memo_bucket_is_bounded_on_many_forks():
+    cols = ValidatorColumns(4)
+    for seed in range(registry._MEMO_PER_EPOCH + 10):
+        assert cols.memo(("proposer", 0, seed), lambda: seed, 0) == seed
+    assert len(cols._memo[0]) == registry._MEMO_PER_EPOCH
 
 
 def test_active_indices_cache_is_bounded():
