@@ -45,6 +45,7 @@ QUARANTINE_LIMIT = 256
 DEFERRED_LIMIT = 4096
 LOOKUP_QUEUE_SIZE = 64
 IMPORTED_PER_SLOT_LIMIT = 64
+IMPORTED_EPOCHS_KEPT = 4
 
 # A malformed operation can still provoke these inside helpers that predate their
 # checks (same list as beacon/chain/chain.py); they mean "invalid", not "our bug".
@@ -290,6 +291,10 @@ class ChainService:
         roots = self._imported_by_slot.setdefault(int(block.slot), [])
         if len(roots) < IMPORTED_PER_SLOT_LIMIT:  # equivocating proposers: a metric, capped
             roots.append(root)
+        # The node's slot loop forgets old slots through orphaned_in_epoch; this bound
+        # holds without that reader too (an in-process chain grew one entry a slot).
+        while len(self._imported_by_slot) > IMPORTED_EPOCHS_KEPT * self.config.SLOTS_PER_EPOCH:
+            del self._imported_by_slot[min(self._imported_by_slot)]
         log.debug("imported block slot %d %s from %s in %.0f ms", int(block.slot),
                   root.hex()[:12], req.source, elapsed * 1000)
         if self.metrics:

@@ -88,3 +88,22 @@ def test_equivocating_blocks_per_slot_are_capped(tmp_path, genesis16, monkeypatc
         assert len(cs._imported_by_slot[5]) == chs.IMPORTED_PER_SLOT_LIMIT
     finally:
         cs.chain.db.close()
+
+
+def test_imported_blocks_map_is_bounded_without_the_slot_loop(tmp_path, genesis16, monkeypatch):
+    """An in-process chain (no node slot loop calling orphaned_in_epoch) kept one entry
+    per slot forever."""
+    cs = open_service(tmp_path, genesis16, now=lambda: 10**10)
+    kept = chs.IMPORTED_EPOCHS_KEPT * minimal.SLOTS_PER_EPOCH
+
+    async def scenario():
+        snapshot = await cs._in_thread(cs._maker.take)
+        monkeypatch.setattr(cs, "_import_block_work", lambda block: chs._Published(snapshot))
+        for slot in range(1, 3 * kept):
+            block = T.BeaconBlock(slot=slot, state_root=os.urandom(32))
+            assert await cs._import_block(chs._BlockImport("gossip", block=block)) is None
+    try:
+        trio.run(scenario)
+        assert sorted(cs._imported_by_slot) == list(range(2 * kept, 3 * kept))
+    finally:
+        cs.chain.db.close()
