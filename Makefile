@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SPEC_TESTS_DIR ?= ../shared/spec-tests/v0.8.4/tests
 export SPEC_TESTS_DIR
 
-.PHONY: install fuzz killtest soak test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check testnet testnet-full clean
+.PHONY: install capacity fuzz killtest soak test spec-tests bench run interop-js peers interop-2019 interop-2019-full pi-check testnet testnet-full clean
 
 $(STAMP): pyproject.toml
 	bash scripts/system-deps.sh
@@ -53,6 +53,12 @@ $(SOAK_STAMP): $(STAMP) pyproject.toml
 
 soak: $(SOAK_STAMP)
 	nice -n 10 $(BIN)/python scripts/soak.py --epochs $(EPOCHS) --out $(SOAK_OUT)
+
+# Validators one node carries (scripts/capacity.py): the largest of COUNTS at which a node
+# at 6 s slots finalizes every epoch for 4 epochs, with its CPU share and RSS.
+COUNTS ?= 1024,4096,10000,16384
+capacity: $(STAMP)
+	$(BIN)/python scripts/capacity.py --counts $(COUNTS)
 
 spec-tests: $(STAMP)
 	$(BIN)/python -m spec_tests --config minimal
