@@ -35,6 +35,9 @@ class BytesStream:
     async def write(self, data: bytes) -> None:
         pass
 
+    def keep_writes_whole(self) -> None:
+        pass
+
     async def close_write(self) -> None:
         pass
 

@@ -78,6 +78,10 @@ class Libp2pStream:
         except Exception as e:  # noqa: BLE001
             raise StreamError(f"write failed: {type(e).__name__}: {e}") from None
 
+    def keep_writes_whole(self) -> None:
+        from p2p.libp2p_patches import keep_writes_whole
+        keep_writes_whole(self._raw)
+
     async def close_write(self) -> None:
         try:
             await self._raw.close_write()

@@ -31,6 +31,7 @@ def apply() -> None:
     _patch_outbound_queue()
     _patch_unsigned_topics()
     _patch_secio_remote_address()
+    _patch_mplex_whole_messages()
     _quiet_expected_failures()
     _applied = True
 
@@ -233,6 +234,45 @@ def _patch_secio_remote_address() -> None:
 
     SecioMsgReadWriter.get_remote_address = get_remote_address
     SecioMsgReadWriter.get_transport_addresses = get_transport_addresses
+
+
+# --- 9. mplex messages a 2019 js peer reads as whole responses -----------------------
+# MplexStream.write splits every write into go-mplex ChunkSize frames (4,076 bytes).
+# Lodestar 2019 (js-libp2p-mplex 0.8 under pull-stream) decodes each mplex message it
+# receives as one complete req/resp response: a longer response arrived as several
+# messages, and the first failed its length check ("invalid request"), so it could never
+# sync a range from us. A stream marked `whole_messages` sends each write as one frame,
+# up to mplex's message limit (1 MiB, go-mplex MaxMessageSize and js-mplex's too); the
+# req/resp server marks the streams of peers in that dialect
+# (`p2p.reqresp.protocols.Dialect.whole_messages`).
+MPLEX_MAX_MESSAGE = 2**20
+
+
+def _patch_mplex_whole_messages() -> None:
+    from libp2p.stream_muxer.mplex.mplex_stream import MplexStream
+
+    original = MplexStream._do_write
+
+    async def _do_write(self: Any, data: bytes) -> None:
+        if not getattr(self, "whole_messages", False) or len(data) > MPLEX_MAX_MESSAGE:
+            return await original(self, data)
+        async with self.rw_lock.write_lock():
+            if self.event_local_closed.is_set():
+                raise MplexStreamClosed(f"cannot write to closed stream {self.stream_id}")
+            await self.muxed_conn.send_message(self._get_header_flag("message"), data,
+                                               self.stream_id)
+
+    from libp2p.stream_muxer.mplex.exceptions import MplexStreamClosed
+    MplexStream._do_write = _do_write
+
+
+def keep_writes_whole(raw_net_stream: Any) -> None:
+    """Mark a libp2p net stream so each write goes out as one mplex message (patch 9);
+    no effect on other muxers."""
+    muxed = getattr(raw_net_stream, "muxed_stream", None)
+    from libp2p.stream_muxer.mplex.mplex_stream import MplexStream
+    if isinstance(muxed, MplexStream):
+        muxed.whole_messages = True
 
 
 # --- 8. expected failures logged as errors --------------------------------------------

@@ -5,7 +5,10 @@ p2p/host.py adapts libp2p streams to it (translating every libp2p exception into
 
 * `read(n)` returns 1..n bytes, or b"" once the remote closed its write side;
 * `close_write()` half-closes (the remote then reads EOF) and keeps reading possible;
-* `reset()` aborts both directions and never raises.
+* `reset()` aborts both directions and never raises;
+* `keep_writes_whole()` asks that each later write reach the peer as one transport
+  message where the transport has messages (mplex), for peers that read one message as
+  one response (p2p/libp2p_patches.py, patch 9); a no-op elsewhere.
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ class Stream(Protocol):
     async def read(self, n: int) -> bytes: ...
 
     async def write(self, data: bytes) -> None: ...
+
+    def keep_writes_whole(self) -> None: ...
 
     async def close_write(self) -> None: ...
 

@@ -99,6 +99,11 @@ class Dialect(enum.Enum):
         return self is Dialect.V083_WRAPPED
 
     @property
+    def whole_messages(self) -> bool:
+        """Lodestar 2019 decodes each mplex message as a whole response."""
+        return self is Dialect.HYBRID
+
+    @property
     def speaks_hello(self) -> bool:
         return self is not Dialect.V084
 

@@ -140,6 +140,8 @@ class ReqRespServer:
             with trio.move_on_after(min(LEARN_DIALECT_WAIT, self.timeouts.resp / 2)):
                 await self.learn_dialect(peer)
         dialect = self._learn(peer, method, wrapped)
+        if dialect.whole_messages:
+            stream.keep_writes_whole()
         try:
             chunks = await self._answer(method, peer, request, dialect)
         except InvalidRequest as e:
@@ -229,7 +231,9 @@ class ReqRespServer:
 def _encode_list_within(block_type: Any, blocks: list) -> bytes:
     """v0.8.3 single-list response, truncated to the blocks that fit one chunk."""
     from remerkleable.complex import List
-    encoded, total = [], 4   # room for a wrapping offset
+    # Room for a wrapping offset and the chunk's code and length: the whole frame must fit
+    # one mplex message for the peers that read it as one (p2p/libp2p_patches.py, patch 9).
+    encoded, total = [], 4 + 8
     for b in blocks:
         enc = b.encode_bytes()
         if total + len(enc) + 4 > MAX_CHUNK_SIZE:

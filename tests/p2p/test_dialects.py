@@ -148,6 +148,45 @@ def test_serving_a_lodestar_2019_peer():
     trio.run(main)
 
 
+def test_lodestar_2019_peer_gets_each_response_as_one_mplex_message(monkeypatch):
+    """Lodestar 2019 decodes every mplex message as a whole response: a by_range answer
+    split into 4,076-byte frames failed its length check ("invalid request") and it
+    never synced from us. Its answers now go out as one message; others stay split."""
+    from libp2p.stream_muxer.mplex.mplex import Mplex
+    frames: list[int] = []
+    send = Mplex.send_message
+
+    async def recording(self, flag, data, stream_id):
+        frames.append(len(data or b""))
+        await send(self, flag, data, stream_id)
+    monkeypatch.setattr(Mplex, "send_message", recording)
+
+    async def main():
+        chain = FakeChain()
+        async with node(dialects=(Dialect.V083,), security="secio") as a, \
+                node(chain, security="secio") as b:
+            await a.dial(b.listen_addrs[0])
+            hello = hello_from_status(a.server.our_status()).encode_bytes()
+            await client.request(a.host.open_stream, b.peer_id, Method.HELLO, hello, Hello,
+                                 timeouts=FAST)
+            await wait_until(lambda: b.peers.records[a.peer_id].status is not None)
+            request = BeaconBlocksRequest(head_block_root=chain.head.hash_tree_root(),
+                                          start_slot=1, count=60, step=1)
+            frames.clear()
+            _, (code, body) = await _raw_request(a, b, Method.BLOCKS_BY_RANGE,
+                                                 request.encode_bytes())
+            assert code == 0 and len(Blocks.decode_bytes(body)) == 58
+            whole = len(frame_chunk(0, body))
+            assert whole > 4076 and whole in frames
+            # A v0.8.4 peer's streams keep py-libp2p's frame size.
+            async with node(security="secio") as c:
+                await connect(c, b)
+                frames.clear()
+                blocks = await c.blocks_by_range(b.peer_id, chain.head.hash_tree_root(), 1, 60)
+                assert len(blocks) == 58 and frames and max(frames) <= 4076
+    trio.run(main)
+
+
 def test_serving_a_trinity_2019_peer_wrapped():
     async def main():
         chain = FakeChain()
