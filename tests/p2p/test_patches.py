@@ -146,6 +146,27 @@ def test_subscription_queue_counts_drops():
     assert mod.SUBSCRIPTION_CHANNEL_SIZE == libp2p_patches.SUBSCRIPTION_QUEUE
 
 
+def test_publish_delivery_times_are_bounded():
+    """py-libp2p appends a time per published message and trims only in the adaptive
+    health step we switch off: without patch 10 this list grows for the node's life."""
+    async def main():
+        async with node() as a, node() as b:
+            await connect(a, b)
+            t = Topic.VOLUNTARY_EXIT.topic_id
+            await wait_until(lambda: b.peer_id in {
+                p.to_base58() for p in a.host.gossipsub.mesh.get(t, ())}, timeout=10)
+            from libp2p.pubsub.pb import rpc_pb2
+            router = a.host.gossipsub
+            me = a.host.pubsub.my_id
+            for i in range(3 * libp2p_patches.DELIVERY_TIMES_KEPT):
+                msg = rpc_pb2.Message(from_id=me.to_bytes(), data=b"x",
+                                      seqno=i.to_bytes(8, "big"), topicIDs=[t])
+                await router.publish(me, msg)
+            times = router.recent_message_deliveries[t]
+            assert 0 < len(times) <= 2 * libp2p_patches.DELIVERY_TIMES_KEPT
+    trio.run(main)
+
+
 def test_secio_connection_has_remote_address():
     """Patch 7: identify asks every connection for its remote address; over SecIO that
     raised AttributeError ('SecioMsgReadWriter' has no 'conn') and logged an ERROR line
