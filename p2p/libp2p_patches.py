@@ -237,6 +237,35 @@ def _patch_secio_remote_address() -> None:
     SecioMsgReadWriter.get_transport_addresses = get_transport_addresses
 
 
+# --- 8. expected failures logged as errors --------------------------------------------
+# BasicHost.new_stream logs a 7-line ERROR for every refused protocol ("na"), which is
+# how we learn a peer's request dialect (every hello-only peer refuses `status` once):
+# we turn it into UnsupportedProtocol and log one line of our own. SwarmConnection logs
+# "Error getting transport addresses" on the root logger for an inbound peer whose
+# addresses the peerstore does not have yet, which is normal for a peer that dialed us.
+# Mplex warns of frames that arrive for a stream after we reset or closed it, a race
+# every timed-out or refused request ends in. Only these messages are dropped; every
+# other libp2p record passes.
+_EXPECTED = ("Error getting transport addresses",
+             "Received message for non-existent stream",
+             "Received data from remote after stream was closed by them")
+
+
+class _ExpectedFailures(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        if msg.startswith("Failed to open stream to peer") and \
+                "protocol not supported" in msg:
+            return False
+        return not msg.startswith(_EXPECTED)
+
+
+def _quiet_expected_failures() -> None:
+    quiet = _ExpectedFailures()
+    for name in ("libp2p.host.basic_host", "libp2p.stream_muxer.mplex.mplex", ""):
+        logging.getLogger(name).addFilter(quiet)
+
+
 # --- 9. mplex messages a 2019 js peer reads as whole responses -----------------------
 # MplexStream.write splits every write into go-mplex ChunkSize frames (4,076 bytes).
 # Lodestar 2019 (js-libp2p-mplex 0.8 under pull-stream) decodes each mplex message it
@@ -250,6 +279,7 @@ MPLEX_MAX_MESSAGE = 2**20
 
 
 def _patch_mplex_whole_messages() -> None:
+    from libp2p.stream_muxer.mplex.exceptions import MplexStreamClosed
     from libp2p.stream_muxer.mplex.mplex_stream import MplexStream
 
     original = MplexStream._do_write
@@ -263,7 +293,6 @@ def _patch_mplex_whole_messages() -> None:
             await self.muxed_conn.send_message(self._get_header_flag("message"), data,
                                                self.stream_id)
 
-    from libp2p.stream_muxer.mplex.exceptions import MplexStreamClosed
     MplexStream._do_write = _do_write
 
 
@@ -300,32 +329,3 @@ def _patch_delivery_times() -> None:
                     del times[:-DELIVERY_TIMES_KEPT]
 
     GossipSub.publish = publish
-
-
-# --- 8. expected failures logged as errors --------------------------------------------
-# BasicHost.new_stream logs a 7-line ERROR for every refused protocol ("na"), which is
-# how we learn a peer's request dialect (every hello-only peer refuses `status` once):
-# we turn it into UnsupportedProtocol and log one line of our own. SwarmConnection logs
-# "Error getting transport addresses" on the root logger for an inbound peer whose
-# addresses the peerstore does not have yet, which is normal for a peer that dialed us.
-# Mplex warns of frames that arrive for a stream after we reset or closed it, a race
-# every timed-out or refused request ends in. Only these messages are dropped; every
-# other libp2p record passes.
-_EXPECTED = ("Error getting transport addresses",
-             "Received message for non-existent stream",
-             "Received data from remote after stream was closed by them")
-
-
-class _ExpectedFailures(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage()
-        if msg.startswith("Failed to open stream to peer") and \
-                "protocol not supported" in msg:
-            return False
-        return not msg.startswith(_EXPECTED)
-
-
-def _quiet_expected_failures() -> None:
-    quiet = _ExpectedFailures()
-    for name in ("libp2p.host.basic_host", "libp2p.stream_muxer.mplex.mplex", ""):
-        logging.getLogger(name).addFilter(quiet)
