@@ -29,6 +29,13 @@ from beacon.storage.errors import (
 
 log = logging.getLogger(__name__)
 
+# LevelDB's memory, fixed rather than its defaults (an 8 MiB block cache and a 4 MiB
+# write buffer per database): the block cache fills as the database grows, which showed
+# in long soaks as a slow RSS climb (docs/reliability.md), and a Pi has little to spare.
+# Recent blocks and states are served from the chain's own caches, not from here.
+BLOCK_CACHE_BYTES = 2 * 2**20
+WRITE_BUFFER_BYTES = 2 * 2**20
+
 
 class Batch:
     """Writes that commit together; build with `ChainDB.batch()` in a `with` block."""
@@ -98,7 +105,8 @@ class ChainDB:
         if not create and not os.path.exists(os.path.join(path, "CURRENT")):
             raise DatabaseUnavailable(f"{path}: no database here (run `db import` first)")
         try:
-            db = plyvel.DB(path, create_if_missing=create)
+            db = plyvel.DB(path, create_if_missing=create, lru_cache_size=BLOCK_CACHE_BYTES,
+                           write_buffer_size=WRITE_BUFFER_BYTES)
         except plyvel.IOError as e:
             raise DatabaseUnavailable(f"{path}: cannot open database: {e}") from None
         except plyvel.Error as e:

@@ -118,3 +118,20 @@ def test_canonical_index_orders_numerically(tmp_path):
         with db.batch() as b:
             b.put_latest_message(7, 2, ROOT_B)
         assert list(db.iter_latest_messages()) == [(7, 2, ROOT_B)]
+
+
+def test_leveldb_memory_is_set_not_defaulted(tmp_path, monkeypatch):
+    """The block cache and write buffer are set, not LevelDB's defaults (8 + 4 MiB per
+    database): its block cache filling as the database grew was part of a soak's slow
+    RSS climb (docs/reliability.md)."""
+    from beacon.storage import db as dbmod
+    seen = []
+    real = plyvel.DB
+
+    def recording(*args, **kw):
+        seen.append(kw)
+        return real(*args, **kw)
+    monkeypatch.setattr(plyvel, "DB", recording)
+    ChainDB.open(tmp_path / "db").close()
+    assert seen[-1]["lru_cache_size"] == dbmod.BLOCK_CACHE_BYTES < 8 * 2**20
+    assert seen[-1]["write_buffer_size"] == dbmod.WRITE_BUFFER_BYTES < 4 * 2**20
