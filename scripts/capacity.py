@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
-from rss_soak import cpu_seconds, free_port, get, proc_mem  # noqa: E402
+from rss_soak import cpu_seconds, free_port, get, proc_mem, sleep_until, stop_node  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOTS_PER_EPOCH = 8
@@ -67,10 +67,7 @@ def trial(count: int, a, work: Path) -> tuple[bool, list[dict]]:
     try:
         for epoch in range(1, FIRST_CHECKED + a.epochs):
             wake = genesis + epoch * epoch_s + epoch_s / 2
-            while time.time() < wake:
-                if proc.poll() is not None:
-                    raise SystemExit(f"node exited with {proc.returncode}; see {work}/node.log")
-                time.sleep(min(1.0, max(0.05, wake - time.time())))
+            sleep_until(wake, [("node", proc, f"{work}/node.log")])
             head = get(port, "/eth/v1/beacon/headers/head")
             fin = get(port, "/eth/v1/beacon/states/head/finality_checkpoints")
             cpu = cpu_seconds(proc.pid)
@@ -92,13 +89,7 @@ def trial(count: int, a, work: Path) -> tuple[bool, list[dict]]:
         print(e, flush=True)
         ok = False
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+        stop_node(proc)
         log.close()
     return ok, rows
 

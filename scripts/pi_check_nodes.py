@@ -26,7 +26,7 @@ from pathlib import Path
 PROJ = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJ), str(PROJ / "scripts")]
 
-from rss_soak import cpu_seconds, free_port, get, proc_mem  # noqa: E402
+from rss_soak import cpu_seconds, free_port, get, proc_mem, stop_node  # noqa: E402
 
 KEY_A = "11" * 32
 SLOTS_PER_EPOCH = 8  # minimal preset
@@ -71,12 +71,7 @@ class Node:
 
     def stop(self) -> int | None:
         if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+            stop_node(self.proc, grace=60)
         return self.proc.returncode
 
     def tail(self, n: int = 25) -> str:

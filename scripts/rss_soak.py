@@ -54,6 +54,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime, all threads
 
 
+def stop_node(proc: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM, then SIGKILL if the node has not exited within `grace` seconds."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def sleep_until(wake: float, nodes: list[tuple[str, subprocess.Popen, object]]) -> None:
+    """Sleep until `wake` (Unix time), checking about once a second that each (label,
+    process, log path) is still running: SystemExit naming the one that exited."""
+    while time.time() < wake:
+        for label, proc, log in nodes:
+            if proc.poll() is not None:
+                raise SystemExit(f"{label} exited with {proc.returncode}; see {log}")
+        time.sleep(min(1.0, max(0.05, wake - time.time())))
+
+
 def get(port: int, path: str):
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=3) as r:
@@ -103,10 +124,7 @@ def main() -> int:
     try:
         for epoch in range(1, a.epochs + 1):
             wake = genesis_time + epoch * slots_per_epoch * a.seconds_per_slot + 0.5
-            while time.time() < wake:
-                if proc.poll() is not None:
-                    raise SystemExit(f"node exited with {proc.returncode}; see {work}/node.log")
-                time.sleep(min(1.0, max(0.05, wake - time.time())))
+            sleep_until(wake, [("node", proc, f"{work}/node.log")])
             head = get(port, "/eth/v1/beacon/headers/head")
             fin = get(port, "/eth/v1/beacon/states/head/finality_checkpoints")
             mem = proc_mem(proc.pid)
@@ -120,13 +138,7 @@ def main() -> int:
             rows.append(row)
             print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+        stop_node(proc)
         if a.out and rows:
             with open(a.out, "w") as f:
                 f.write(",".join(rows[0]) + "\n")

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rss_soak import free_port, get, proc_mem  # noqa: E402
+from rss_soak import free_port, get, proc_mem, sleep_until, stop_node  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOTS_PER_EPOCH = 8
@@ -94,13 +94,7 @@ class Node:
                 f"{self.name}_peers": len(peers["data"]) if peers else -1}
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_node(self.proc)
         self.log.close()
 
 
@@ -187,12 +181,7 @@ def main(argv=None) -> int:
         epoch_s = SLOTS_PER_EPOCH * a.seconds_per_slot
         for epoch in range(1, a.epochs + 1):
             wake = genesis + epoch * epoch_s + 0.5
-            while time.time() < wake:
-                for n in nodes:
-                    if n.proc.poll() is not None:
-                        raise SystemExit(f"node {n.name} exited with {n.proc.returncode}; "
-                                         f"see {n.log_path}")
-                time.sleep(min(1.0, max(0.05, wake - time.time())))
+            sleep_until(wake, [(f"node {n.name}", n.proc, n.log_path) for n in nodes])
             row = {"epoch": epoch, "t": round(time.time() - genesis)}
             for n in nodes:
                 row.update(n.sample())
