@@ -6,13 +6,15 @@ patches applied (docs/interop/lodestar-2019.md). Lodestar 2019 has no HTTP API i
 
     [NETWORK] info: PeerId 16Uiu2...                                   -> multiaddr
     [NETWORK] verbose: peer connected|disconnected ID                  -> peers
-    [CHAIN] info: Slot S Block 0xROOT State ROOT passed state transition  -> imported
+    [CHAIN] info: Slot S Block 0xROOT State ROOT passed state transition  -> imported, head
+      (... passed state transition beside the head                     -> imported only)
+    Switched head to 0xROOT at slot S                                   -> head
     Epoch E is justified! / Epoch E is finalized!                       -> checkpoints
       (E is the epoch of the checkpoint block's slot: lower than the checkpoint's
       epoch when that epoch's first slots were empty)
 
-Its head is the highest imported block (its fork choice is not logged), so the head
-root it reports is an approximation, exact whenever the chain did not fork.
+Its head is the last block imported on its head, or the branch head it switched to
+(both logged since our branch-switch patch, deviation 9 in docs/interop/lodestar-2019.md).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ BIN = ROOT / ".peers" / "bin" / "lodestar-2019"
 _ANSI = re.compile(rb"\x1b\[[0-9;]*m")
 _PEER_ID = re.compile(rb"\[NETWORK\]\s+info: PeerId (\w+)")
 _IMPORTED = re.compile(rb"Slot (\d+) Block 0x([0-9a-f]{64}) State ([0-9a-f]{64}) passed state")
+_SWITCHED = re.compile(rb"Switched head to 0x([0-9a-f]{64}) at slot (\d+)")
 _JUSTIFIED = re.compile(rb"Epoch (\d+) is justified!")
 _FINALIZED = re.compile(rb"Epoch (\d+) is finalized!")
 _PEER_EVENT = re.compile(rb"verbose: peer (connected|disconnected) (\w+)")
@@ -110,8 +113,12 @@ class LodestarNode(Node):
             if m:
                 slot, root, state = int(m[1]), "0x" + m[2].decode(), "0x" + m[3].decode()
                 self.imported[root] = (slot, state)
-                if self.head is None or slot >= self.head[0]:
+                if b"beside the head" not in line:
                     self.head = (slot, root)
+                continue
+            m = _SWITCHED.search(line)
+            if m:
+                self.head = (int(m[2]), "0x" + m[1].decode())
                 continue
             m = _JUSTIFIED.search(line)
             if m:

@@ -70,6 +70,23 @@ def test_lodestar_log(tmp_path):
     assert node.block_state_roots() == {"0x" + ROOT_A: "0x" + STATE, "0x" + ROOT_B: "0x" + STATE}
 
 
+def test_lodestar_head_follows_its_branch_switch_not_blocks_beside_it(tmp_path):
+    node = _node(LodestarNode, tmp_path)
+    root_c = "ab" * 32
+    node.log_path.write_text(
+        LODESTAR_LOG
+        + f"2026-12-01 23:09:10  [CHAIN]   info: Slot 3 Block 0x{root_c} State {STATE}"
+        " passed state transition beside the head\n")
+    s = node.status(1.0)
+    assert (s.head_slot, s.head_root) == (2, "0x" + ROOT_B)   # imported, not the head
+    assert node.block_state_roots()["0x" + root_c] == "0x" + STATE
+    with open(node.log_path, "a") as out:
+        out.write(f"2026-12-01 23:09:11  [CHAIN]  important: Switched head to 0x{root_c} at"
+                  f" slot 3 (was 0x{ROOT_B} at slot 2, 1 blocks on the new branch)\n")
+    s = node.status(2.0)
+    assert (s.head_slot, s.head_root) == (3, "0x" + root_c)
+
+
 def test_trinity_log(tmp_path):
     node = _node(TrinityNode, tmp_path)
     node.log_path.write_text(TRINITY_LOG)
