@@ -92,7 +92,8 @@ case "$SET" in
     # Three lanes side by side, so the set fits CI's time: a Lodestar node needs 12 s slots
     # but only about 40 % of one core, and the runs of one lane finish in ~9 min each.
     # Exercise 4 is the one a late Lodestar breaks most: a block of its that arrives after
-    # the next slot starts makes a fork it cannot leave (docs/interop/lodestar-2019.md).
+    # the next slot starts makes a fork (one it could not leave before our patches of its
+    # deviations 9 and 15; docs/interop/lodestar-2019.md).
     # Its lane's nodes get the CPU first (each node is its own session: autogroup
     # weight). Giving the exercise 2 lane the same weight made the two Lodestar nodes
     # share it, and exercise 4 failed (docs/interop/results.md, set 4). Most telling

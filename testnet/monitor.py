@@ -22,6 +22,8 @@ class HeadTracker:
         self.reorgs: list[dict] = []
 
     def observe(self, s: NodeStatus) -> None:
+        for old_root, old_slot, new_root, new_slot, ancestor_slot in self.node.logged_reorgs():
+            self._record(s.t, (old_root, old_slot), (new_root, new_slot), ancestor_slot)
         if s.head_root is None or s.head_slot is None:
             return
         new = (s.head_root, s.head_slot)
@@ -35,11 +37,15 @@ class HeadTracker:
         ancestor = common_ancestor(self.node, old[0], new[0])
         if ancestor is None or ancestor.root == old[0]:
             return
-        self.reorgs.append({"t": round(s.t, 1), "depth": old[1] - ancestor.slot,
+        self._record(s.t, old, new, ancestor.slot)
+
+    def _record(self, t: float, old: tuple[str, int], new: tuple[str, int],
+                ancestor_slot: int) -> None:
+        self.reorgs.append({"t": round(t, 1), "depth": old[1] - ancestor_slot,
                             "old_head": old[0], "old_slot": old[1], "new_head": new[0],
-                            "new_slot": new[1], "ancestor_slot": ancestor.slot})
-        self.run.log(f"reorg on {self.node.name}: depth {old[1] - ancestor.slot} "
-                     f"(slot {old[1]} -> {new[1]}, common ancestor at slot {ancestor.slot})")
+                            "new_slot": new[1], "ancestor_slot": ancestor_slot})
+        self.run.log(f"reorg on {self.node.name}: depth {old[1] - ancestor_slot} "
+                     f"(slot {old[1]} -> {new[1]}, common ancestor at slot {ancestor_slot})")
 
 
 def common_ancestor(node: Node, a_root: str, b_root: str) -> Header | None:

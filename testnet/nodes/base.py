@@ -128,6 +128,11 @@ class Node(ABC):
         """The header of any block the node knows (not only canonical), or None."""
         return None
 
+    def logged_reorgs(self) -> list[tuple[str, int, str, int, int]]:
+        """Reorgs the node logged itself since the last call, for kinds without `header`:
+        (old head root, old slot, new head root, new slot, common ancestor's slot)."""
+        return []
+
     def block_state_roots(self, limit: int = 256) -> dict[str, str] | None:
         """{block_root: state_root} of the canonical chain back from head (at most
         `limit` blocks), or None when the kind cannot say."""

@@ -8,7 +8,8 @@ patches applied (docs/interop/lodestar-2019.md). Lodestar 2019 has no HTTP API i
     [NETWORK] verbose: peer connected|disconnected ID                  -> peers
     [CHAIN] info: Slot S Block 0xROOT State ROOT passed state transition  -> imported, head
       (... passed state transition beside the head                     -> imported only)
-    Switched head to 0xROOT at slot S                                   -> head
+    Switched head to 0xROOT at slot S (was 0xOLD at slot T, common ancestor at slot A)
+                                                                        -> head, a reorg
     Epoch E is justified! / Epoch E is finalized!                       -> checkpoints
       (E is the epoch of the checkpoint block's slot: lower than the checkpoint's
       epoch when that epoch's first slots were empty)
@@ -30,7 +31,8 @@ BIN = ROOT / ".peers" / "bin" / "lodestar-2019"
 _ANSI = re.compile(rb"\x1b\[[0-9;]*m")
 _PEER_ID = re.compile(rb"\[NETWORK\]\s+info: PeerId (\w+)")
 _IMPORTED = re.compile(rb"Slot (\d+) Block 0x([0-9a-f]{64}) State ([0-9a-f]{64}) passed state")
-_SWITCHED = re.compile(rb"Switched head to 0x([0-9a-f]{64}) at slot (\d+)")
+_SWITCHED = re.compile(rb"Switched head to 0x([0-9a-f]{64}) at slot (\d+) \(was 0x([0-9a-f]{64}) "
+                       rb"at slot (\d+), common ancestor at slot (\d+)\)")
 _JUSTIFIED = re.compile(rb"Epoch (\d+) is justified!")
 _FINALIZED = re.compile(rb"Epoch (\d+) is finalized!")
 _PEER_EVENT = re.compile(rb"verbose: peer (connected|disconnected) (\w+)")
@@ -83,6 +85,7 @@ class LodestarNode(Node):
         self.peer_id: str | None = None
         self.imported: dict[str, tuple[int, str]] = {}    # block root -> (slot, state root)
         self.head: tuple[int, str] | None = None
+        self._reorgs: list[tuple[str, int, str, int, int]] = []   # not yet taken
         self.justified = 0
         self.finalized = 0
         self.peers: set[str] = set()
@@ -119,6 +122,8 @@ class LodestarNode(Node):
             m = _SWITCHED.search(line)
             if m:
                 self.head = (int(m[2]), "0x" + m[1].decode())
+                self._reorgs.append(("0x" + m[3].decode(), int(m[4]), "0x" + m[1].decode(),
+                                     int(m[2]), int(m[5])))
                 continue
             m = _JUSTIFIED.search(line)
             if m:
@@ -140,6 +145,11 @@ class LodestarNode(Node):
                 m = _PEER_ID.search(line)
                 if m:
                     self.peer_id = m[1].decode()
+
+    def logged_reorgs(self) -> list[tuple[str, int, str, int, int]]:
+        self._follow()
+        taken, self._reorgs = self._reorgs, []
+        return taken
 
     def multiaddr(self, timeout: float = 60) -> str:
         def probe() -> str | None:

@@ -67,6 +67,9 @@ class FakeNode:
     def header(self, root):
         return self.h.get(root)
 
+    def logged_reorgs(self):
+        return []
+
 
 class FakeRun:
     def log(self, text):
@@ -81,6 +84,24 @@ def test_reorg_is_a_head_change_off_the_old_chain():
         t.observe(NodeStatus(t=slot, up=True, head_slot=slot, head_root=root))
     assert [r["depth"] for r in t.reorgs] == [2]       # a3 (slot 3) -> b2, ancestor a1
     assert t.changes == 4
+
+
+def test_reorgs_a_node_logs_itself_count_without_ancestry():
+    class Logging(FakeNode):
+        caps = Capabilities(ancestry=False)
+
+        def __init__(self):
+            super().__init__()
+            self.pending = [("a3", 3, "b4", 4, 1)]
+
+        def logged_reorgs(self):
+            taken, self.pending = self.pending, []
+            return taken
+
+    t = HeadTracker(Logging(), FakeRun())
+    t.observe(NodeStatus(t=1, up=True, head_slot=3, head_root="a3"))
+    t.observe(NodeStatus(t=2, up=True, head_slot=4, head_root="b4"))
+    assert [(r["depth"], r["new_slot"]) for r in t.reorgs] == [(2, 4)]   # 3 - ancestor 1
 
 
 def test_report_is_self_contained(tmp_path):
