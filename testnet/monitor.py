@@ -23,7 +23,8 @@ class HeadTracker:
 
     def observe(self, s: NodeStatus) -> None:
         for old_root, old_slot, new_root, new_slot, ancestor_slot in self.node.logged_reorgs():
-            self._record(s.t, (old_root, old_slot), (new_root, new_slot), ancestor_slot)
+            if ancestor_slot < old_slot:   # else the old head is the ancestor: no reorg
+                self._record(s.t, (old_root, old_slot), (new_root, new_slot), ancestor_slot)
         if s.head_root is None or s.head_slot is None:
             return
         new = (s.head_root, s.head_slot)

@@ -92,7 +92,7 @@ def test_reorgs_a_node_logs_itself_count_without_ancestry():
 
         def __init__(self):
             super().__init__()
-            self.pending = [("a3", 3, "b4", 4, 1)]
+            self.pending = [("a3", 3, "b4", 4, 1), ("b4", 4, "b5", 5, 4)]   # then forward
 
         def logged_reorgs(self):
             taken, self.pending = self.pending, []
