@@ -26,9 +26,10 @@ $(FUZZ_STAMP): $(STAMP) pyproject.toml
 	touch $(FUZZ_STAMP)
 
 # Every fuzz target (fuzz/) for FUZZ_RUNS inputs each; per-target counts on stdout.
-# FUZZ_MAX_TIME=S caps each target at S seconds (the count run is what gets printed).
+# FUZZ_MAX_TIME=S caps each target at S seconds (the count run is what gets printed);
+# FUZZ_FROM=NAME resumes a run at that target.
 fuzz: $(FUZZ_STAMP)
-	$(BIN)/python -m fuzz --runs $(FUZZ_RUNS) $(if $(FUZZ_MAX_TIME),--max-time $(FUZZ_MAX_TIME))
+	$(BIN)/python -m fuzz --runs $(FUZZ_RUNS) $(if $(FUZZ_MAX_TIME),--max-time $(FUZZ_MAX_TIME)) $(if $(FUZZ_FROM),--from $(FUZZ_FROM))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider
