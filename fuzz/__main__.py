@@ -79,12 +79,12 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     log_dir = Path(args.log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
-    names = list(all_targets())
+    ordered = list(all_targets().items())
+    names = [n for n, _ in ordered]
     if args.start and args.start not in names:
         p.error(f"--from: no target {args.start!r}; targets: {', '.join(names)}")
     first = names.index(args.start) if args.start else 0
-    targets = [t for n, t in all_targets().items()
-               if args.only in n and names.index(n) >= first]
+    targets = [t for n, t in ordered[first:] if args.only in n]
     cap = f" (at most {args.max_time} s each)" if args.max_time else ""
     print(f"{len(targets)} targets, {args.runs:,d} inputs each{cap}, seed {args.seed}", flush=True)
     crashes = total = 0
