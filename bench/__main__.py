@@ -16,6 +16,7 @@ BENCH_MODULES = (
     "bench.transition_bench",
     "bench.state_load_bench",
     "bench.chain_bench",
+    "bench.sync_bench",
     "bench.p2p_bench",
     "bench.gossip_forward_bench",
     "bench.api_bench",
