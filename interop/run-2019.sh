@@ -114,7 +114,7 @@ case "$SET" in
     run trinity-ours-B "$TSPS" ex1 ex2 ex3 ex4 --with trinity-2019 --ours B || status=1
     run three-client "$TSPS" three-client || status=1
     run mixed "$LSPS" mixed5 late-behind-lodestar lodestar-late mixed6 || status=1
-    run baselines "$LSPS" lodestar-only-ex2 lodestar-only-ex4 || status=1
+    run baselines "$LSPS" lodestar-only-ex2 lodestar-only-ex3 lodestar-only-ex4 || status=1
     ;;
   *) echo "usage: $0 quick|full [REPORT_DIR]" >&2; exit 2 ;;
 esac

@@ -12,7 +12,7 @@ are the nets whose node kinds are fixed per node:
   validators, our node joins with an empty datadir at epoch 10 and syncs from it alone.
 - lodestar-late: the reverse: ours runs all 16 validators, a Lodestar with an empty
   datadir joins at epoch 10 and syncs from us.
-- lodestar-only-ex2 / lodestar-only-ex4: exercises 2 and 4 with two Lodestar nodes and
+- lodestar-only-ex2 / -ex3 / -ex4: exercises 2, 3 and 4 with two Lodestar nodes and
   none of ours, the baseline that tells a peer's own limit from a pairing fault.
 
 Trinity 2019 runs the preset's 6 s slots; Lodestar 2019 takes the net's slot time through
@@ -65,6 +65,11 @@ INTEROP_2019 = [
     Scenario("lodestar-only-ex2", "Baseline: exercise 2 with two Lodestar 2019, none of ours",
              "B sees epoch 8 finalized (shows what Lodestar alone can do here)", 16,
              [NodePlan("A", "A", range(16), kind=LODESTAR),
+              NodePlan("B", "B", dials=("A",), kind=LODESTAR)],
+             default_seconds_per_slot=6),
+    Scenario("lodestar-only-ex3", "Baseline: exercise 3 with two Lodestar 2019, none of ours",
+             "B sees epoch 8 finalized (Lodestar A carries all 32 validators)", 32,
+             [NodePlan("A", "A", range(32), kind=LODESTAR),
               NodePlan("B", "B", dials=("A",), kind=LODESTAR)],
              default_seconds_per_slot=6),
     Scenario("lodestar-only-ex4", "Baseline: exercise 4 with two Lodestar 2019, none of ours",
