@@ -12,11 +12,11 @@ from beacon.state_transition.block.operations.proposer_slashing import process_p
 from beacon.state_transition.block.operations.voluntary_exit import process_voluntary_exit
 from beacon.state_transition.signatures import Signatures
 
-# kind -> (spec processing, OperationPool method, gossip type name)
+# kind (also its gossip topic name) -> (spec processing, OperationPool method)
 KINDS = {
-    "voluntary_exit": (process_voluntary_exit, "add_voluntary_exit", "VoluntaryExit"),
-    "proposer_slashing": (process_proposer_slashing, "add_proposer_slashing", "ProposerSlashing"),
-    "attester_slashing": (process_attester_slashing, "add_attester_slashing", "AttesterSlashing"),
+    "voluntary_exit": (process_voluntary_exit, "add_voluntary_exit"),
+    "proposer_slashing": (process_proposer_slashing, "add_proposer_slashing"),
+    "attester_slashing": (process_attester_slashing, "add_attester_slashing"),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from beacon.operations.check import KINDS, add_to_pool, check_operation
+from beacon.operations.check import add_to_pool, check_operation
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,10 @@ def check_and_pool(config, head_state, pool, kind: str, op) -> None:
 
 
 async def publish_operation(network, kind: str, op) -> None:
-    """Publish `op` on its gossip topic (beacon.network.service.Network)."""
+    """Publish `op` on its gossip topic (beacon.network.service.Network); each kind is
+    named as its topic is."""
     from p2p.gossip import Topic
-    topic = next(t for t in Topic if t.type_name == KINDS[kind][2])
-    await network.publish(topic, op)
+    await network.publish(next(t for t in Topic if t.topic_name == kind), op)
 
 
 async def submit_operation(config, head_state, pool, network, kind: str, op) -> None:
