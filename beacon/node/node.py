@@ -170,6 +170,10 @@ async def _run_duties(client, slot: int, mid: float, budget: float) -> None:
     with trio.move_on_after(budget) as scope:
         try:
             await client.on_slot(slot, mid)
+        except trio.BrokenResourceError:
+            # The node is stopping: the chain task closed its queue while this duty was
+            # signing in a worker thread, which cancellation cannot interrupt.
+            log.info("validator duties of slot %d dropped: the chain task has stopped", slot)
         except Exception:  # noqa: BLE001 - a duty bug costs this slot's duties, not the node
             log.exception("validator duties of slot %d failed", slot)
     if scope.cancelled_caught:
