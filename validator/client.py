@@ -183,17 +183,19 @@ class ValidatorClient:
             domain = h.get_domain(c, state, c.DOMAIN_ATTESTATION, int(data.target.epoch))
             committee_len = len(group[0].committee)
             bits, sigs = [False] * committee_len, []
-            for d in group:
-                key = self.keys[d.validator_index]
-                try:
-                    self.protection.check_and_record_attestation(
-                        key.pubkey, int(data.source.epoch), int(data.target.epoch),
-                        hash_tree_root(data))
-                except SlashingProtectionError as e:
-                    log.warning("%s", e)
-                    self._refused(e)
+            data_root = hash_tree_root(data)
+            source, target = int(data.source.epoch), int(data.target.epoch)
+            keys = [self.keys[d.validator_index] for d in group]
+            # One durable record for the whole group, before any of it is signed.
+            verdicts = self.protection.check_and_record_attestations(
+                [(key.pubkey, source, target, data_root) for key in keys])
+            for d, key, refused in zip(group, keys, verdicts):
+                if refused is not None:
+                    log.warning("%s", refused)
+                    self._refused(refused)
                     continue
-                log.debug("signing attestation validator %d source %d target %d root %s", d.validator_index, int(data.source.epoch), int(data.target.epoch), hash_tree_root(data).hex())
+                log.debug("signing attestation validator %d source %d target %d root %s",
+                          d.validator_index, source, target, data_root.hex())
                 bits[d.position] = True
                 sigs.append(bls.sign(message, key.privkey, domain))
             if not sigs:

@@ -122,34 +122,67 @@ class SlashingProtection:
         Raises:
             DoubleVote: a different attestation with the same target epoch exists.
             SurroundVote: it surrounds, or is surrounded by, a recorded attestation.
+            BelowWatermark: it is not above an imported history's highest vote.
         """
-        pubkey, data_root = bytes(pubkey), bytes(data_root)
+        error = self.check_and_record_attestations([(pubkey, source_epoch, target_epoch, data_root)])[0]
+        if error is not None:
+            raise error
+
+    def check_and_record_attestations(self, votes) -> list[SlashingProtectionError | None]:
+        """`check_and_record_attestation` for many (pubkey, source, target, data root) at
+        once, answered per vote (None: allowed and recorded), with one synchronous write
+        for all of them. A node with thousands of validators votes with a whole committee
+        per slot; a synced write each (~4 ms here) took most of a 6 s slot at 10,000.
+        Votes earlier in the list count as history for later ones."""
+        results: list[SlashingProtectionError | None] = []
+        batch: dict[bytes, list[tuple[int, int, bytes]]] = {}  # pubkey -> allowed in this call
+        with self._lock, self._db.write_batch(sync=True) as wb:
+            for pubkey, source_epoch, target_epoch, data_root in votes:
+                pubkey, data_root = bytes(pubkey), bytes(data_root)
+                earlier = batch.get(pubkey, [])
+                try:
+                    new = self._check_attestation(pubkey, int(source_epoch), int(target_epoch),
+                                                  data_root, earlier)
+                except SlashingProtectionError as e:
+                    results.append(e)
+                    continue
+                if new:
+                    wb.put(b"a" + pubkey + _u64(target_epoch), _u64(source_epoch) + data_root)
+                    earlier.append((int(source_epoch), int(target_epoch), data_root))
+                    batch[pubkey] = earlier
+                results.append(None)
+        return results
+
+    def _check_attestation(self, pubkey: bytes, source_epoch: int, target_epoch: int,
+                           data_root: bytes, earlier: list[tuple[int, int, bytes]]) -> bool:
+        """Raise if slashable or below the watermark; False: this very vote is recorded."""
         if source_epoch > target_epoch:
             raise SurroundVote(pubkey, f"source {source_epoch} after target {target_epoch}")
         prefix = b"a" + pubkey
-        with self._lock:
-            existing = self._db.get(prefix + _u64(target_epoch))
-            if existing is not None:
-                if existing[8:] == data_root and data_root != UNKNOWN_ROOT:
-                    return
-                raise DoubleVote(pubkey, f"already attested for target epoch {target_epoch}")
-            mark = self._db.get(b"w" + pubkey)
-            if mark is not None:
-                ws, wt = int.from_bytes(mark[:8], "big"), int.from_bytes(mark[8:], "big")
-                if source_epoch < ws or target_epoch <= wt:
-                    raise BelowWatermark(pubkey, f"({source_epoch},{target_epoch}) is not above "
-                                         f"the imported history's ({ws},{wt})")
-            # Linear in the validator's history; fine for interop-sized runs, and the
-            # ordered keys would let a pruning or a min-max index replace it later.
-            with self._db.iterator(prefix=prefix) as it:
-                for key, value in it:
-                    t = int.from_bytes(key[-8:], "big")
-                    s = int.from_bytes(value[:8], "big")
-                    if source_epoch < s and t < target_epoch:
-                        raise SurroundVote(pubkey, f"({source_epoch},{target_epoch}) surrounds ({s},{t})")
-                    if s < source_epoch and target_epoch < t:
-                        raise SurroundVote(pubkey, f"({source_epoch},{target_epoch}) is surrounded by ({s},{t})")
-            self._db.put(prefix + _u64(target_epoch), _u64(source_epoch) + data_root, sync=True)
+        existing = self._db.get(prefix + _u64(target_epoch))
+        same_target = [s.to_bytes(8, "big") + r for s, t, r in earlier if t == target_epoch]
+        if existing is not None or same_target:
+            recorded = existing if existing is not None else same_target[0]
+            if recorded[8:] == data_root and data_root != UNKNOWN_ROOT:
+                return False
+            raise DoubleVote(pubkey, f"already attested for target epoch {target_epoch}")
+        mark = self._db.get(b"w" + pubkey)
+        if mark is not None:
+            ws, wt = int.from_bytes(mark[:8], "big"), int.from_bytes(mark[8:], "big")
+            if source_epoch < ws or target_epoch <= wt:
+                raise BelowWatermark(pubkey, f"({source_epoch},{target_epoch}) is not above "
+                                     f"the imported history's ({ws},{wt})")
+        # Linear in the validator's history; fine for interop-sized runs, and the
+        # ordered keys would let a pruning or a min-max index replace it later.
+        with self._db.iterator(prefix=prefix) as it:
+            history = [(int.from_bytes(v[:8], "big"), int.from_bytes(k[-8:], "big"))
+                       for k, v in it]
+        for s, t in history + [(s, t) for s, t, _ in earlier]:
+            if source_epoch < s and t < target_epoch:
+                raise SurroundVote(pubkey, f"({source_epoch},{target_epoch}) surrounds ({s},{t})")
+            if s < source_epoch and target_epoch < t:
+                raise SurroundVote(pubkey, f"({source_epoch},{target_epoch}) is surrounded by ({s},{t})")
+        return True
 
     # --- history: read and import (EIP-3076 interchange) --------------------------
 

@@ -41,3 +41,28 @@ def test_double_and_surround_votes_across_restart(tmp_path):
     sp.check_and_record_attestation(PK, 6, 7, b"\x02" * 32)
     sp.check_and_record_attestation(OTHER, 1, 4, b"\x02" * 32)
     sp.close()
+
+
+def test_a_batch_answers_per_vote_and_counts_its_own_earlier_votes(tmp_path):
+    sp = SlashingProtection(tmp_path / "sp")
+    sp.check_and_record_attestation(PK, 2, 3, b"\x01" * 32)
+    verdicts = sp.check_and_record_attestations([
+        (OTHER, 2, 3, b"\x05" * 32),   # another validator: allowed
+        (PK, 2, 3, b"\x02" * 32),      # double vote against the history
+        (PK, 3, 4, b"\x03" * 32),      # allowed
+        (PK, 3, 4, b"\x04" * 32),      # double vote against the batch's own earlier vote
+        (PK, 2, 5, b"\x06" * 32),      # surrounds the batch's own (3, 4)
+        (PK, 3, 4, b"\x03" * 32),      # identical re-sign: allowed
+    ])
+    assert [type(v).__name__ if v else None for v in verdicts] == [
+        None, "DoubleVote", None, "DoubleVote", "SurroundVote", None]
+    sp.close()
+    sp = SlashingProtection(tmp_path / "sp")  # what the batch allowed is durable
+    with pytest.raises(DoubleVote):
+        sp.check_and_record_attestation(PK, 3, 4, b"\x09" * 32)
+    with pytest.raises(DoubleVote):
+        sp.check_and_record_attestation(OTHER, 1, 3, b"\x09" * 32)
+    with pytest.raises(SurroundVote):
+        sp.check_and_record_attestation(PK, 2, 5, b"\x09" * 32)
+    assert sp.check_and_record_attestations([]) == []
+    sp.close()
