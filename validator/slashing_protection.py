@@ -139,17 +139,17 @@ class SlashingProtection:
         with self._lock, self._db.write_batch(sync=True) as wb:
             for pubkey, source_epoch, target_epoch, data_root in votes:
                 pubkey, data_root = bytes(pubkey), bytes(data_root)
-                earlier = batch.get(pubkey, [])
+                source_epoch, target_epoch = int(source_epoch), int(target_epoch)
+                earlier = batch.setdefault(pubkey, [])
                 try:
-                    new = self._check_attestation(pubkey, int(source_epoch), int(target_epoch),
-                                                  data_root, earlier)
+                    new = self._check_attestation(pubkey, source_epoch, target_epoch, data_root,
+                                                  earlier)
                 except SlashingProtectionError as e:
                     results.append(e)
                     continue
                 if new:
                     wb.put(b"a" + pubkey + _u64(target_epoch), _u64(source_epoch) + data_root)
-                    earlier.append((int(source_epoch), int(target_epoch), data_root))
-                    batch[pubkey] = earlier
+                    earlier.append((source_epoch, target_epoch, data_root))
                 results.append(None)
         return results
 
@@ -160,10 +160,10 @@ class SlashingProtection:
             raise SurroundVote(pubkey, f"source {source_epoch} after target {target_epoch}")
         prefix = b"a" + pubkey
         existing = self._db.get(prefix + _u64(target_epoch))
-        same_target = [s.to_bytes(8, "big") + r for s, t, r in earlier if t == target_epoch]
-        if existing is not None or same_target:
-            recorded = existing if existing is not None else same_target[0]
-            if recorded[8:] == data_root and data_root != UNKNOWN_ROOT:
+        recorded = existing[8:] if existing is not None else next(
+            (r for _, t, r in earlier if t == target_epoch), None)
+        if recorded is not None:
+            if recorded == data_root and data_root != UNKNOWN_ROOT:
                 return False
             raise DoubleVote(pubkey, f"already attested for target epoch {target_epoch}")
         mark = self._db.get(b"w" + pubkey)
