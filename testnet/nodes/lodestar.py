@@ -8,8 +8,8 @@ patches applied (docs/interop/lodestar-2019.md). Lodestar 2019 has no HTTP API i
     [NETWORK] verbose: peer connected|disconnected ID                  -> peers
     [CHAIN] info: Slot S Block 0xROOT State ROOT passed state transition  -> imported, head
       (... passed state transition beside the head                     -> imported only)
-    Switched head to 0xROOT at slot S (was 0xOLD at slot T, common ancestor at slot A)
-                                                                        -> head, a reorg
+    Switched head to 0xROOT at slot S (was 0xOLD at slot T, common ancestor at slot A;
+      old-branch slots dropped from the main chain: N)                 -> head, a reorg
     Epoch E is justified! / Epoch E is finalized!                       -> checkpoints
       (E is the epoch of the checkpoint block's slot: lower than the checkpoint's
       epoch when that epoch's first slots were empty)
@@ -32,7 +32,7 @@ _ANSI = re.compile(rb"\x1b\[[0-9;]*m")
 _PEER_ID = re.compile(rb"\[NETWORK\]\s+info: PeerId (\w+)")
 _IMPORTED = re.compile(rb"Slot (\d+) Block 0x([0-9a-f]{64}) State ([0-9a-f]{64}) passed state")
 _SWITCHED = re.compile(rb"Switched head to 0x([0-9a-f]{64}) at slot (\d+) \(was 0x([0-9a-f]{64}) "
-                       rb"at slot (\d+), common ancestor at slot (\d+)\)")
+                       rb"at slot (\d+), common ancestor at slot (\d+)[;)]")
 _JUSTIFIED = re.compile(rb"Epoch (\d+) is justified!")
 _FINALIZED = re.compile(rb"Epoch (\d+) is finalized!")
 _PEER_EVENT = re.compile(rb"verbose: peer (connected|disconnected) (\w+)")

@@ -82,7 +82,8 @@ def test_lodestar_head_follows_its_branch_switch_not_blocks_beside_it(tmp_path):
     assert node.block_state_roots()["0x" + root_c] == "0x" + STATE
     with open(node.log_path, "a") as out:
         out.write(f"2026-12-01 23:09:11  [CHAIN]  important: Switched head to 0x{root_c} at"
-                  f" slot 3 (was 0x{ROOT_B} at slot 2, common ancestor at slot 1)\n")
+                  f" slot 3 (was 0x{ROOT_B} at slot 2, common ancestor at slot 1;"
+                  " old-branch slots dropped from the main chain: 1)\n")
     s = node.status(2.0)
     assert (s.head_slot, s.head_root) == (3, "0x" + root_c)
     assert node.logged_reorgs() == [("0x" + ROOT_B, 2, "0x" + root_c, 3, 1)]
