@@ -98,6 +98,7 @@ class Node(ABC):
 
     kind: ClassVar[str] = "?"
     caps: ClassVar[Capabilities] = Capabilities()
+    env_drop: ClassVar[tuple[str, ...]] = ()   # variables of ours the node must not inherit
     flags: tuple[str, ...] = ()     # the plan's extra flags; kinds that cannot honour them ignore them
 
     def __init__(self, name: str, role: str, workdir: Path, net: NodeNet, ctx: RunContext,
@@ -143,8 +144,9 @@ class Node(ABC):
         """Start `argv` in its own process group, inside the node's netns if any."""
         if self.net.netns:
             argv = ["ip", "netns", "exec", self.net.netns, *argv]
-        full_env = {**os.environ, **(env or {}), MARK_ENV: self.ctx.run_id,
-                    "BEACON_TESTNET_NODE": self.name, "PYTHONUNBUFFERED": "1"}
+        full_env = {k: v for k, v in os.environ.items() if k not in self.env_drop}
+        full_env.update({**(env or {}), MARK_ENV: self.ctx.run_id,
+                         "BEACON_TESTNET_NODE": self.name, "PYTHONUNBUFFERED": "1"})
         self.datadir.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         try:

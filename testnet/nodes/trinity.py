@@ -42,6 +42,9 @@ class TrinityNode(Node):
     caps = Capabilities(max_validators=None, min_seconds_per_slot=6, sync_from_genesis=False,
                         runs_in_netns=False, reports_roots=True, ancestry=False,
                         startup_seconds=25)
+    # Trinity is Python 3.7 with its own venv: a PYTHONPATH of ours (this checkout) would
+    # shadow its `ssz` package (py-ssz) with our `ssz/`, and it dies on import.
+    env_drop = ("PYTHONPATH", "PYTHONHOME")
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)

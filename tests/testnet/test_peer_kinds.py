@@ -107,3 +107,15 @@ def test_trinity_gets_any_key_range_in_its_own_format(tmp_path):
     entries = yaml.safe_load(node._write_keys(range(14, 20)).read_text())
     assert [e["privkey"] for e in entries] == [interop_privkey(i) for i in range(14, 20)]
     assert entries[-1]["pubkey"] == int.from_bytes(interop_pubkey(19), "big")
+
+
+def test_trinity_does_not_inherit_our_pythonpath(tmp_path, monkeypatch):
+    # Our PYTHONPATH (a checkout) shadowed Trinity's own `ssz` package: it died on import.
+    monkeypatch.setenv("PYTHONPATH", "/somewhere/of/ours")
+    monkeypatch.setenv("KEPT_FOR_THE_PEER", "1")
+    node = _node(TrinityNode, tmp_path)
+    node.spawn(["env"])
+    node.proc.wait(timeout=10)
+    env = node.log_path.read_text()
+    assert "PYTHONPATH=" not in env
+    assert "KEPT_FOR_THE_PEER=1" in env and "BEACON_TESTNET_NODE=B" in env
