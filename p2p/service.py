@@ -124,6 +124,7 @@ class P2PService:
         async for ev in events:
             if not ev.connected:
                 if not self.host.is_connected(ev.peer_id):  # its last connection
+                    log.info("peer %s disconnected", ev.peer_id)
                     self.peers.disconnected(ev.peer_id)
                 continue
             if self.peers.is_banned(ev.peer_id):
