@@ -21,7 +21,7 @@ from p2p.reqresp import client
 from p2p.reqresp.codec import StreamReader, encode_varint, frame_chunk, read_request
 from p2p.reqresp.protocols import Dialect, Framing, Method
 from tests.p2p.fakechain import T, FakeChain
-from tests.p2p.harness import FAST, connect, node, wait_until
+from tests.p2p.harness import FAST, PATIENT, connect, node, wait_until
 
 Blocks = List[T.BeaconBlock, MAX_REQUEST_BLOCKS]
 
@@ -80,7 +80,7 @@ TRINITY = dict(names={"range": Method.BEACON_BLOCKS, "root": Method.RECENT_BEACO
 def _check_requests(peer_kw):
     async def main():
         chain = FakeChain()
-        async with node() as a, node(chain) as b:
+        async with node(timeouts=PATIENT) as a, node(chain) as b:
             requests = _emulate(b, chain, **peer_kw)
             await connect(a, b)
             head = chain.head.hash_tree_root()
