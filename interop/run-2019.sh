@@ -114,7 +114,7 @@ case "$SET" in
     run trinity-ours-B "$TSPS" ex1 ex2 ex3 ex4 --with trinity-2019 --ours B || status=1
     run three-client "$TSPS" three-client || status=1
     # mixed5 and mixed6 are the same nets as ex5 and ex6 with `--with lodestar-2019 --ours A`
-    # (run above), so they are not run twice: mixed6 alone is 3.4 h at 12 s slots.
+    # (run above), so they are not run twice: mixed6 alone is 3.5 h at 12 s slots.
     run mixed "$LSPS" late-behind-lodestar lodestar-late || status=1
     run baselines "$LSPS" lodestar-only-ex2 lodestar-only-ex3 lodestar-only-ex4 || status=1
     ;;
