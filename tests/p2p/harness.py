@@ -13,8 +13,8 @@ from p2p.service import P2PConfig, P2PService
 from tests.p2p.fakechain import WIRE, FakeChain
 
 FAST = Timeouts(ttfb=1.0, resp=1.0)
-# For a client whose requests must succeed: 1 s was too short for a first response on a
-# loaded machine (a dialect test failed so beside a Lodestar at full CPU).
+# For nodes whose requests must succeed: 1 s was too short for a first response on a
+# loaded machine (request tests failed so beside Lodestar nodes at full CPU).
 PATIENT = Timeouts(ttfb=10.0, resp=10.0)
 
 

@@ -8,7 +8,7 @@ from p2p.messages import BeaconBlocksRequest, BlockRootsRequest, ResultCode
 from p2p.reqresp import client
 from p2p.reqresp.protocols import Dialect, Method
 from tests.p2p.fakechain import T, FakeChain
-from tests.p2p.harness import FAST, connect, node
+from tests.p2p.harness import FAST, PATIENT, connect, node
 
 
 def run(fn):
@@ -18,8 +18,8 @@ def run(fn):
 @pytest.mark.parametrize("dialect", [Dialect.V084, Dialect.V083])
 def test_handshake_and_requests(security, dialect):
     async def main():
-        async with node(security=security, dialects=(dialect,)) as a, \
-                node(security=security) as b:
+        async with node(security=security, dialects=(dialect,), timeouts=PATIENT) as a, \
+                node(security=security, timeouts=PATIENT) as b:
             await connect(a, b)
             rec = a.peers.records[b.peer_id]
             assert rec.dialect is dialect
