@@ -49,8 +49,12 @@ patch_lodestar() {
     cp "$p" "$applied/"
     echo "build-peers: applied $(basename "$p")"
   done
-  (cd "$tree/packages/lodestar" && ../../node_modules/.bin/babel src -x .ts -d lib --source-maps) \
-    >"$DEST/lodestar-patch.log" 2>&1 || die "babel after patching failed (see $DEST/lodestar-patch.log)"
+  # Recompile every workspace package a patch touches (the node loads their lib/).
+  : >"$DEST/lodestar-patch.log"
+  for pkg in $(grep -h '^+++ b/packages/' "$HERE"/patches/lodestar-2019-*.patch | cut -d/ -f3 | sort -u); do
+    (cd "$tree/packages/$pkg" && ../../node_modules/.bin/babel src -x .ts -d lib --source-maps) \
+      >>"$DEST/lodestar-patch.log" 2>&1 || die "babel after patching failed for $pkg (see $DEST/lodestar-patch.log)"
+  done
   echo "$want" >"$applied/sha"
 }
 
