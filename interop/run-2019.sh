@@ -14,10 +14,11 @@ SET=${1:-quick}
 OUT=${2:-$ROOT/interop-report}
 BN="$ROOT/.venv/bin/beacon-node"
 # Slot time per peer, measured on this 2-core machine (docs/interop/results.md): Trinity
-# 2019 runs only its preset's 6 s. Lodestar 2019 runs any slot time through our clock patch;
-# a Lodestar node with validators needs 12 s here (a block import takes it 2-10 s).
+# 2019 runs only its preset's 6 s. Lodestar 2019 runs any slot time through our clock
+# patch; with our two speed patches (BLS, committees) a Lodestar node with 8-16
+# validators keeps 6 s here (before them it needed 12 s).
 TSPS=6
-LSPS=${INTEROP_LODESTAR_SECONDS_PER_SLOT:-12}
+LSPS=${INTEROP_LODESTAR_SECONDS_PER_SLOT:-6}
 
 bash "$HERE/build-peers.sh" all || exit 2
 mkdir -p "$OUT"
@@ -89,8 +90,8 @@ wait_lanes() {
 
 case "$SET" in
   quick)
-    # Three lanes side by side, so the set fits CI's time: a Lodestar node needs 12 s slots
-    # but only about 40 % of one core, and the runs of one lane finish in ~9 min each.
+    # Three lanes side by side, so the set fits CI's time: a Lodestar node takes a
+    # quarter to a half of one core, and each run takes about 5 min at 6 s slots.
     # Exercise 4 is the one a late Lodestar breaks most: a block of its that arrives after
     # the next slot starts makes a fork (one it could not leave before our patches of its
     # deviations 9 and 15; docs/interop/lodestar-2019.md).
@@ -114,7 +115,7 @@ case "$SET" in
     run trinity-ours-B "$TSPS" ex1 ex2 ex3 ex4 --with trinity-2019 --ours B || status=1
     run three-client "$TSPS" three-client || status=1
     # mixed5 and mixed6 are the same nets as ex5 and ex6 with `--with lodestar-2019 --ours A`
-    # (run above), so they are not run twice: mixed6 alone is 3.5 h at 12 s slots.
+    # (run above), so they are not run twice: mixed6 alone is 1.8 h at 6 s slots.
     run mixed "$LSPS" late-behind-lodestar lodestar-late || status=1
     run baselines "$LSPS" lodestar-only-ex2 lodestar-only-ex3 lodestar-only-ex4 || status=1
     ;;
