@@ -90,8 +90,8 @@ wait_lanes() {
 
 case "$SET" in
   quick)
-    # Three lanes side by side, so the set fits CI's time: a Lodestar node takes a
-    # quarter to a half of one core, and each run takes about 5 min at 6 s slots.
+    # Three lanes side by side, so the set fits CI's time: a Lodestar node takes 8-25 %
+    # of one core, and each run takes about 5 min at 6 s slots.
     # Exercise 4 is the one a late Lodestar breaks most: a block of its that arrives after
     # the next slot starts makes a fork (one it could not leave before our patches of its
     # deviations 9 and 15; docs/interop/lodestar-2019.md).
