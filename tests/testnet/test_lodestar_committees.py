@@ -1,16 +1,19 @@
 """Our memoising patch of Lodestar 2019's committees
 (interop/patches/lodestar-2019-committee-cache.patch) must give the committees of the
-spec: here checked against our swap-or-not shuffle, which passes the v0.8 vectors, with
-every case asked twice (the second answer comes from the cache) and one caller changing
-its result. Needs the built peer (`interop/build-peers.sh lodestar`; CI builds it)."""
+spec: here checked against our node's shuffling and committee cut, which pass the v0.8
+vectors, with every case asked twice (the second answer comes from the cache) and one
+caller changing its result. Needs the built peer (`interop/build-peers.sh lodestar`; CI
+builds it)."""
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from beacon.state_transition.shuffling import compute_shuffled_index
+from beacon.state_transition.helpers import Shuffling
+from beacon.state_transition.shuffling import shuffled_positions
 
 ROOT = Path(__file__).resolve().parents[2]
 LODESTAR = ROOT / ".peers" / "lodestar"
@@ -24,8 +27,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def _committee(indices, seed, index, count):
-    start, end = len(indices) * index // count, len(indices) * (index + 1) // count
-    return [indices[compute_shuffled_index(i, len(indices), seed, ROUNDS)] for i in range(start, end)]
+    """The committee as our node cuts it from its epoch shuffling."""
+    shuffled = np.array(indices)[shuffled_positions(len(indices), seed, ROUNDS)]
+    return Shuffling(shuffled, count).committee(index).tolist()
 
 
 def test_patched_lodestar_committees_agree_with_ours():
