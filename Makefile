@@ -82,7 +82,7 @@ interop-2019: $(STAMP)
 	bash interop/run-2019.sh quick
 
 interop-2019-full: $(STAMP)
-	bash interop/run-2019.sh full
+	bash interop/run-2019.sh full interop-report-full
 
 # Local testnets (beacon-node testnet): the quick set is exercises 1-5 at 1 s slots and the
 # induced fork; the full set adds exercise 6 to epoch 128 with the bonus late joiner and

@@ -1,4 +1,5 @@
 """Runner pieces without processes: scenario table, refusals, reorg walk, report."""
+import json
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,46 @@ def test_report_is_self_contained(tmp_path):
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
     assert "| ex4 | PASS |" in md.read_text()
     assert (tmp_path / "ex4" / "finalized.svg").exists()
+
+
+def test_finality_timeline_waits_for_every_node_including_late_ones():
+    from testnet.report.combine import finality_timeline, format_timeline
+    series = [{"node": "A", "t": 10.0, "finalized_epoch": 2},
+              {"node": "B", "t": 20.0, "finalized_epoch": 1},
+              {"node": "B", "t": 30.0, "finalized_epoch": 3},
+              {"node": "A", "t": 40.0, "finalized_epoch": 3},
+              {"node": "late", "t": 50.0, "finalized_epoch": 3}]
+    assert finality_timeline(series, ["A", "B"]) == [(1, 20.0), (2, 30.0), (3, 40.0)]
+    assert finality_timeline(series, ["A", "B", "late"]) == [(1, 50.0), (2, 50.0), (3, 50.0)]
+    many = [(e, float(e * 48)) for e in range(1, 129)]
+    assert format_timeline(many) == " ".join(f"{e}@{e * 48}" for e in [1] + list(range(16, 129, 16)))
+    assert format_timeline([]) == "-"
+
+
+def test_combined_report_has_a_row_per_run_and_rebased_links(tmp_path):
+    from testnet.report.combine import combine
+    series = [{"node": n, "t": float(t), "finalized_epoch": t // 24, "head_slot": t}
+              for t in range(0, 100, 5) for n in ("A", "B")]
+    result = {"scenario": "ex2", "title": "t", "goal": "g", "verdict": "pass", "reason": "",
+              "seconds": 9.0, "params": {"seconds_per_slot": 6, "goal_epoch": 3},
+              "nodes": {n: {"kind": "ours", "role": n, "validators": 8, "last": series[-1],
+                            "reorgs": []} for n in ("A", "B")},
+              "events": [], "marks": {}, "series": series,
+              "extra": {"agreement": {"head": {"all_equal": True},
+                                      "finalized": {"3": ["0xaa", "0xbb"]},
+                                      "state_roots": {"pairs_compared": 40, "mismatches": 0}}}}
+    run = tmp_path / "lodestar-ours-A-ex2"
+    write_report([result], run, 9.0)
+    (run / "results.json").write_text(json.dumps([{k: v for k, v in result.items()
+                                                    if k != "series"}]))
+    (run / "ex2" / "result.json").write_text(json.dumps(result))
+    (tmp_path / "runs.txt").write_text(
+        "lodestar-ours-A-ex2 rc=0 9s 6s-slots: ex2 --with lodestar-2019 --ours A\n"
+        "trinity-ours-A-ex2 skipped (interrupted): ex2 --with trinity-2019 --ours A\n")
+    text = combine(tmp_path, "T").read_text()
+    assert ("| lodestar-ours-A-ex2 | ex2 | PASS | 9.0 | 6 | 3 | 3 | 1@25 2@50 3@75 | yes "
+            "| split: finalized | 40 / 0 | 0 / 0 |") in text
+    assert "| trinity-ours-A-ex2 | - | SKIPPED |" in text
+    assert "1 of 2 scenario runs passed" in text
+    assert "](lodestar-ours-A-ex2/ex2/finalized.svg)" in text
+    assert "](ex2/finalized.svg)" not in text
