@@ -1,6 +1,6 @@
 """One REPORT.md for a set of `testnet run` reports (interop/run-2019.sh).
 
-    python -m testnet.report.combine OUT TITLE
+    python -m testnet.report.combine OUT TITLE [NOTE]
 
 OUT holds `runs.txt` (one line per attempt: `<dir> rc=<n> <s>s <sps>s-slots: <args>`, or
 `<dir> skipped ...`) and a report directory per attempt. The result is a summary table,
@@ -81,7 +81,7 @@ def _rebased(report_md: str, run: str) -> str:
     return re.sub(r"\]\((?![a-z]+:|/|#)([^)]+)\)", lambda m: f"]({run}/{m.group(1)})", text)
 
 
-def combine(out: Path, title: str) -> Path:
+def combine(out: Path, title: str, note: str = "") -> Path:
     lines = (out / "runs.txt").read_text().splitlines() if (out / "runs.txt").exists() else []
     rows, sections = [], []
     for line in filter(str.strip, lines):
@@ -96,7 +96,7 @@ def combine(out: Path, title: str) -> Path:
         if (run_dir / "REPORT.md").exists():
             sections += ["", f"## {run}", "", _rebased((run_dir / "REPORT.md").read_text(), run)]
     passed = sum(1 for r in rows if r[2] == "PASS")
-    md = [f"# {title}", "",
+    md = [f"# {title}", "", *([note, ""] if note else []),
           f"{passed} of {len(rows)} scenario runs passed (a failed run may have a passing "
           "retry: `<run>-retry1`).", "",
           _md_table(HEAD, rows) if rows else "No run has a report.", "",
@@ -107,10 +107,10 @@ def combine(out: Path, title: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m testnet.report.combine OUT TITLE", file=sys.stderr)
+    if len(argv) not in (2, 3):
+        print("usage: python -m testnet.report.combine OUT TITLE [NOTE]", file=sys.stderr)
         return 2
-    print(f"report: {combine(Path(argv[0]), argv[1])}")
+    print(f"report: {combine(Path(argv[0]), *argv[1:])}")
     return 0
 
 
