@@ -88,11 +88,12 @@ def combine(out: Path, title: str, note: str = "") -> Path:
         run = line.split()[0]
         run_dir = out / run
         results = run_dir / "results.json"
-        if not results.exists():
-            verdict = "SKIPPED" if " skipped " in line else "NO REPORT"
+        found = json.loads(results.read_text()) if results.exists() else []
+        if not found:   # skipped, or stopped before its result was taken (rc 130)
+            verdict = ("SKIPPED" if " skipped " in line else
+                       "INTERRUPTED" if " rc=130 " in line else "NO RESULT")
             rows.append([run, "-", verdict, *["-"] * (len(HEAD) - 3)])
-            continue
-        rows += [_row(run, r, run_dir) for r in json.loads(results.read_text())]
+        rows += [_row(run, r, run_dir) for r in found]
         if (run_dir / "REPORT.md").exists():
             sections += ["", f"## {run}", "", _rebased((run_dir / "REPORT.md").read_text(), run)]
     passed = sum(1 for r in rows if r[2] == "PASS")

@@ -157,12 +157,16 @@ def test_combined_report_has_a_row_per_run_and_rebased_links(tmp_path):
     (run / "ex2" / "result.json").write_text(json.dumps(result))
     (tmp_path / "runs.txt").write_text(
         "lodestar-ours-A-ex2 rc=0 9s 6s-slots: ex2 --with lodestar-2019 --ours A\n"
-        "trinity-ours-A-ex2 skipped (interrupted): ex2 --with trinity-2019 --ours A\n")
+        "trinity-ours-A-ex2 skipped (interrupted): ex2 --with trinity-2019 --ours A\n"
+        "trinity-ours-B-ex2 rc=130 50s 6s-slots: ex2 --with trinity-2019 --ours B\n")
+    (tmp_path / "trinity-ours-B-ex2").mkdir()
+    (tmp_path / "trinity-ours-B-ex2" / "results.json").write_text("[]")
     text = combine(tmp_path, "T", "baselines decide nothing").read_text()
     assert "# T\n\nbaselines decide nothing\n" in text
     assert ("| lodestar-ours-A-ex2 | ex2 | PASS | 9.0 | 6 | 3 | 3 | 1@25 2@50 3@75 | yes "
             "| split: finalized | 40 / 0 | 0 / 0 |") in text
     assert "| trinity-ours-A-ex2 | - | SKIPPED |" in text
-    assert "1 of 2 scenario runs passed" in text
+    assert "| trinity-ours-B-ex2 | - | INTERRUPTED |" in text
+    assert "1 of 3 scenario runs passed" in text
     assert "](lodestar-ours-A-ex2/ex2/finalized.svg)" in text
     assert "](ex2/finalized.svg)" not in text
