@@ -31,6 +31,14 @@ def _reorg_summary(result: dict) -> tuple[int, int]:
     return len(reorgs), max((x["depth"] for x in reorgs), default=0)
 
 
+def min_finalized(result: dict) -> str:
+    """The lowest finalized epoch the nodes last reported ("-" for a net of no node)."""
+    nodes = result.get("nodes") or {}
+    if not nodes:
+        return "-"
+    return str(min((n.get("last") or {}).get("finalized_epoch") or 0 for n in nodes.values()))
+
+
 def _node_rows(result: dict) -> list[list[str]]:
     rows = []
     for name, n in result.get("nodes", {}).items():
@@ -68,8 +76,7 @@ def write_report(results: list[dict], out: Path, total_seconds: float) -> tuple[
                     [[r["scenario"], r["verdict"].upper(), str(r["seconds"]),
                       str(r["params"].get("seconds_per_slot", "-")),
                       str(r["params"].get("goal_epoch", "-")),
-                      str(min((n["last"] or {}).get("finalized_epoch") or 0
-                              for n in r["nodes"].values()) if r["nodes"] else "-"),
+                      min_finalized(r),
                       "%d / %d" % _reorg_summary(r), r["reason"][:120].replace("|", "/")]
                      for r in results]), ""]
     html = ["<!doctype html><html><head><meta charset='utf-8'><title>testnet report</title>"

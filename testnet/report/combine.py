@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from testnet.report import _md_table, _reorg_summary
+from testnet.report import _md_table, _reorg_summary, min_finalized
 
 HEAD = ["run", "scenario", "verdict", "time s", "slot s", "goal", "finalized (min)",
         "finalized epoch over time (all nodes: epoch@s)", "heads equal",
@@ -66,11 +66,10 @@ def _row(run: str, result: dict, run_dir: Path) -> list[str]:
     full = run_dir / result["scenario"] / "result.json"   # the one that keeps the series
     series = json.loads(full.read_text()).get("series", []) if full.exists() else []
     nodes = list(result.get("nodes", {}))
-    fin = [(n.get("last") or {}).get("finalized_epoch") for n in result.get("nodes", {}).values()]
     return [run, result["scenario"], result["verdict"].upper(), str(result["seconds"]),
             str(result["params"].get("seconds_per_slot", "-")),
             str(result["params"].get("goal_epoch") or "-"),   # none: a goal that is not finality
-            str(min((f or 0) for f in fin)) if fin else "-",
+            min_finalized(result),
             format_timeline(finality_timeline(series, nodes)),
             *_agreement_cells(result), "%d / %d" % _reorg_summary(result)]
 
